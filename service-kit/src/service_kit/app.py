@@ -1,0 +1,180 @@
+"""The app factory: a service's main.py names its routers and event handlers; the kit does the
+rest (logging, errors, database, broker, outbox relay, consumer, tokens, health, metrics)."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aio_pika.abc import AbstractRobustConnection
+from fastapi import APIRouter, FastAPI, Request
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.responses import JSONResponse, Response
+
+from service_kit.auth import RevocationList, TokenVerifier
+from service_kit.broker import connect
+from service_kit.config import ServiceSettings
+from service_kit.consumer import EventConsumer, Handlers
+from service_kit.db import create_engine, create_session_factory
+from service_kit.errors import install_error_handlers
+from service_kit.logging import configure_logging
+from service_kit.middleware import RequestContextMiddleware
+from service_kit.outbox import ExchangeGetter, OutboxRelay
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[["KitState"], Awaitable[None]]
+
+
+@dataclass
+class KitState:
+    """What the kit opened for a service, at `app.state.kit`."""
+
+    settings: ServiceSettings
+    http: aiohttp.ClientSession | None = None
+    redis: Redis | None = None
+    verifier: TokenVerifier | None = None
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    broker: AbstractRobustConnection | None = None
+    relay: OutboxRelay | None = None
+    consumer: EventConsumer | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str = "",
+    routers: Sequence[APIRouter] = (),
+    handlers: Handlers | None = None,
+    database: bool = True,
+    publishes: bool = True,
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+    access_log: bool = True,
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        kit = KitState(settings=settings)
+        app.state.kit = kit
+        kit.http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=200, ttl_dns_cache=300),
+        )
+        kit.redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        kit.verifier = TokenVerifier(
+            jwks_url=settings.jwks_url,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            revocations=RevocationList(kit.redis),
+            http=kit.http,
+        )
+        if database:
+            kit.engine = create_engine(settings)
+            kit.sessions = create_session_factory(kit.engine, settings)
+        if database and (publishes or handlers is not None):
+            kit.broker = await connect(settings.amqp_url.get_secret_value(), settings.service_name)
+        if kit.broker is not None and publishes:
+            kit.relay = OutboxRelay(
+                dsn=settings.database_dsn,
+                exchange_getter=ExchangeGetter(kit.broker),
+                batch_size=settings.outbox_batch_size,
+            )
+            await kit.relay.start()
+            kit._tasks.append(asyncio.create_task(kit.relay.run(), name="outbox-relay"))
+        if kit.broker is not None and handlers is not None and kit.sessions is not None:
+            kit.consumer = EventConsumer(
+                service=settings.short_name,
+                connection=kit.broker,
+                sessions=kit.sessions,
+                handlers=handlers,
+                prefetch=settings.consumer_prefetch,
+                delivery_limit=settings.consumer_delivery_limit,
+            )
+            await kit.consumer.start()
+        for hook in on_startup:
+            await hook(kit)
+        log.info("started", extra={"port": settings.port})
+        try:
+            yield
+        finally:
+            for hook in on_shutdown:
+                with contextlib.suppress(Exception):
+                    await hook(kit)
+            if kit.consumer is not None:
+                await kit.consumer.stop()
+            if kit.relay is not None:
+                await kit.relay.stop()
+            for task in kit._tasks:
+                task.cancel()
+            for task in kit._tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            if kit.broker is not None:
+                await kit.broker.close()
+            if kit.engine is not None:
+                await kit.engine.dispose()
+            await kit.redis.aclose()
+            await kit.http.close()
+
+    app = FastAPI(title=title, description=description, lifespan=lifespan, version="1.0.0")
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, access_log=access_log)
+    app.include_router(health_router(database=database))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def health_router(*, database: bool) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health", summary="The process is alive")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get(
+        "/ready",
+        summary="The service's database and broker are reachable",
+        responses={503: {"description": "A dependency is down"}},
+    )
+    async def ready(request: Request) -> JSONResponse:
+        kit: KitState = request.app.state.kit
+        checks: dict[str, str] = {}
+        if database and kit.engine is not None:
+            try:
+                async with kit.engine.connect() as conn:
+                    await asyncio.wait_for(conn.execute(text("SELECT 1")), 2)
+                checks["database"] = "up"
+            except Exception:
+                checks["database"] = "down"
+        if kit.broker is not None:
+            checks["broker"] = "up" if not kit.broker.is_closed else "down"
+        try:
+            assert kit.redis is not None
+            await asyncio.wait_for(kit.redis.ping(), 2)
+            checks["redis"] = "up"
+        except Exception:
+            checks["redis"] = "down"
+        ok = all(v == "up" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ok else "not_ready", "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,188 @@
+"""Idempotent event consumer.
+
+One quorum queue per service (`<service>.events`) with a delivery limit and dead-lettering to
+`<service>.events.dlq`. Each message is handled in one database transaction together with an
+inbox row keyed by the event id, and acked only after that commits: a duplicate finds the row and
+is acked without effect. A handler that fails is retried with backoff (the broker counts the
+deliveries) and dead-lettered past the limit; a message that is not a valid event is
+dead-lettered at once. Messages are handled concurrently up to the prefetch count, so one slow
+or failing message never blocks the ones behind it.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aio_pika.abc import AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
+from pydantic import ValidationError
+from shop_contracts import Envelope, Event
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from service_kit.broker import declare_exchanges, declare_queue
+from service_kit.context import (
+    TraceParent,
+    causation_id_var,
+    correlation_id_var,
+    traceparent_var,
+)
+from service_kit.metrics import EVENT_HANDLING, EVENTS_CONSUMED
+from service_kit.topology import DEFAULT_DELIVERY_LIMIT, service_queues
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+
+_CLAIM_INBOX = text(
+    "INSERT INTO inbox (event_id, event_type) VALUES (:id, :type) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
+
+
+class Handlers:
+    """Typed dispatch by routing key: `@handlers.on(OrderCreated)`."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, tuple[type[Event], Handler]] = {}
+
+    def on(
+        self, model: type[E]
+    ) -> Callable[
+        [Callable[[AsyncSession, E, Envelope], Awaitable[None]]],
+        Callable[[AsyncSession, E, Envelope], Awaitable[None]],
+    ]:
+        def register(
+            fn: Callable[[AsyncSession, E, Envelope], Awaitable[None]],
+        ) -> Callable[[AsyncSession, E, Envelope], Awaitable[None]]:
+            self._handlers[model.TYPE] = (model, fn)
+            return fn
+
+        return register
+
+    @property
+    def routing_keys(self) -> tuple[str, ...]:
+        return tuple(sorted(self._handlers))
+
+    def get(self, event_type: str) -> tuple[type[Event], Handler] | None:
+        return self._handlers.get(event_type)
+
+
+class PoisonMessage(Exception):
+    """A message that can never be handled (not JSON, not an envelope, fails its schema)."""
+
+
+def retry_delay(delivery_count: int) -> float:
+    return float(min(5.0, 0.2 * 2**delivery_count))
+
+
+async def handle_event(
+    sessions: async_sessionmaker[AsyncSession],
+    handlers: Handlers,
+    envelope: Envelope,
+) -> bool:
+    """Apply one event exactly once. Returns False when it had already been handled."""
+    entry = handlers.get(envelope.type)
+    if entry is None:
+        return False
+    model, handler = entry
+    try:
+        event = model.model_validate(envelope.data)
+    except ValidationError as exc:
+        raise PoisonMessage(str(exc)) from exc
+    async with sessions() as session, session.begin():
+        claimed = await session.execute(_CLAIM_INBOX, {"id": envelope.id, "type": envelope.type})
+        if claimed.first() is None:
+            return False
+        await handler(session, event, envelope)
+    return True
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        service: str,
+        connection: AbstractRobustConnection,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers: Handlers,
+        prefetch: int = 32,
+        delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
+    ) -> None:
+        self.service = service
+        self.connection = connection
+        self.sessions = sessions
+        self.handlers = handlers
+        self.prefetch = prefetch
+        self.delivery_limit = delivery_limit
+        self.queue: AbstractQueue | None = None
+        self._tag: str | None = None
+
+    async def start(self) -> None:
+        channel = await self.connection.channel()
+        await channel.set_qos(prefetch_count=self.prefetch)
+        await declare_exchanges(channel)
+        main, dead = service_queues(self.service, self.handlers.routing_keys, self.delivery_limit)
+        await declare_queue(channel, dead)
+        self.queue = await declare_queue(channel, main)
+        self._tag = await self.queue.consume(self.on_message, no_ack=False)
+
+    async def stop(self) -> None:
+        if self.queue is not None and self._tag is not None:
+            try:
+                await self.queue.cancel(self._tag)
+            except Exception:
+                log.debug("consumer cancel failed", exc_info=True)
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        started = time.perf_counter()
+        try:
+            envelope = Envelope.model_validate_json(message.body)
+        except ValidationError:
+            await self._dead_letter(message, "not an event envelope")
+            return
+        correlation_id_var.set(envelope.correlation_id)
+        causation_id_var.set(envelope.id)
+        parent = TraceParent.parse(_header(message, "traceparent"))
+        traceparent_var.set(str(parent.child()) if parent else None)
+        try:
+            applied = await handle_event(self.sessions, self.handlers, envelope)
+        except PoisonMessage as exc:
+            await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
+            return
+        except Exception:
+            deliveries = int(_header(message, "x-delivery-count") or 0)
+            EVENTS_CONSUMED.labels(envelope.type, "retry").inc()
+            log.warning(
+                "event handler failed; will retry",
+                exc_info=True,
+                extra={"event_id": str(envelope.id), "type": envelope.type, "delivery": deliveries},
+            )
+            await asyncio.sleep(retry_delay(deliveries))
+            await message.nack(requeue=True)
+            return
+        await message.ack()
+        EVENTS_CONSUMED.labels(envelope.type, "applied" if applied else "duplicate").inc()
+        EVENT_HANDLING.labels(envelope.type).observe(time.perf_counter() - started)
+
+    async def _dead_letter(self, message: AbstractIncomingMessage, why: str) -> None:
+        EVENTS_CONSUMED.labels(message.routing_key or "unknown", "dead_lettered").inc()
+        log.error(
+            "dead-lettering message",
+            extra={
+                "message_id": message.message_id,
+                "routing_key": message.routing_key,
+                "why": why,
+            },
+        )
+        await message.reject(requeue=False)
+
+
+def _header(message: AbstractIncomingMessage, name: str) -> Any:
+    headers = message.headers or {}
+    value = headers.get(name)
+    if isinstance(value, bytes):
+        return value.decode()
+    return value

@@ -1,0 +1,163 @@
+"""Helpers for tests against the real PostgreSQL, RabbitMQ and Redis of the machine.
+
+- `prepare_database`: a fresh, migrated database for a service's tests.
+- `app_client`: runs an app's lifespan and gives an httpx client bound to it in-process.
+- `TokenMinter`: a signing key of the test's own, to mint access tokens a service will accept
+  (the service's verifier is given the minter's JWKS), and hostile tokens for negative tests.
+- `ServiceProcess`: a service as a real process on a port, for gateway and system tests.
+"""
+
+import asyncio
+import base64
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
+
+from service_kit.auth import ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE
+from service_kit.config import ServiceSettings
+from service_kit.db import drop_database, ensure_database
+from service_kit.migrations import upgrade
+
+
+async def prepare_database(settings: ServiceSettings, service_dir: Path) -> None:
+    """Drop and recreate the service's test database, then migrate it to head."""
+    assert settings.env == "test", "refusing to drop a database outside ENV=test"
+    await drop_database(settings)
+    await ensure_database(settings)
+    await asyncio.to_thread(upgrade, service_dir, settings)
+
+
+@asynccontextmanager
+async def app_client(
+    app: FastAPI, base_url: str = "http://service"
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class TokenMinter:
+    def __init__(self, issuer: str = "shop-auth", audience: str = "shop") -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self.kid = f"test-{uuid.uuid4().hex[:8]}"
+        self.private_key = Ed25519PrivateKey.generate()
+
+    @property
+    def jwks(self) -> dict[str, Any]:
+        raw = self.private_key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw), "kid": self.kid, "use": "sig"}
+        jwk["alg"] = ACCESS_TOKEN_ALGORITHM
+        return {"keys": [jwk]}
+
+    def claims(
+        self, user_id: uuid.UUID | None = None, role: str = "customer", **extra: Any
+    ) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        claims: dict[str, Any] = {
+            "sub": str(user_id or uuid.uuid4()),
+            "role": role,
+            "sid": uuid.uuid4().hex,
+            "jti": uuid.uuid4().hex,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + timedelta(minutes=15),
+        }
+        claims.update(extra)
+        return claims
+
+    def token(self, user_id: uuid.UUID | None = None, role: str = "customer", **extra: Any) -> str:
+        return jwt.encode(
+            self.claims(user_id, role, **extra),
+            self.private_key,
+            algorithm=ACCESS_TOKEN_ALGORITHM,
+            headers={"kid": self.kid, "typ": ACCESS_TOKEN_TYPE},
+        )
+
+    def headers(self, user_id: uuid.UUID | None = None, role: str = "customer") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(user_id, role)}"}
+
+    def install(self, app: FastAPI) -> None:
+        """Make a running app's verifier trust this minter's key (after lifespan start)."""
+        app.state.kit.verifier.set_keys(self.jwks)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServiceProcess:
+    """`python -m <module> serve` as a child process with the given environment."""
+
+    def __init__(
+        self, module: str, port: int, env: dict[str, str], name: str | None = None
+    ) -> None:
+        self.module = module
+        self.port = port
+        self.env = {**os.environ, **env, "PORT": str(port)}
+        self.name = name or module
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(f"/tmp/shop-test-{self.name}-{port}.log")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, wait_path: str = "/health", timeout: float = 30.0) -> "ServiceProcess":
+        log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", self.module, "serve"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(self.url + wait_path, timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not become ready: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(sig)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)

@@ -212,7 +212,9 @@ class ExchangeGetter:
         if self._channel is None or self._channel.is_closed or self._exchange is None:
             from service_kit.broker import declare_platform
 
-            self._channel = await self.connection.channel(publisher_confirms=True)
+            self._channel = await self.connection.channel(
+                publisher_confirms=True, on_return_raises=True
+            )
             await declare_platform(self._channel)
             self._exchange = await self._channel.get_exchange("shop.events", ensure=False)
         return self._exchange

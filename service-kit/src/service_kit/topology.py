@@ -104,3 +104,13 @@ def rabbitmq_definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]
         ],
         "policies": [],
     }
+
+
+def render_definitions() -> str:
+    import json
+
+    return json.dumps(rabbitmq_definitions(platform_topology()), indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_definitions(), end="")

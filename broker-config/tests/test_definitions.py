@@ -5,7 +5,6 @@ from pathlib import Path
 
 import aio_pika
 import pytest
-
 from service_kit.broker import declare_platform
 from service_kit.topology import platform_topology, rabbitmq_definitions, render_definitions
 from shop_contracts import SUBSCRIPTIONS
@@ -50,10 +49,16 @@ async def test_broker_holds_exactly_the_definitions_after_services_declare(chann
     definitions = rabbitmq_definitions(platform_topology())
     # A passive declare with the same arguments succeeds only if the broker's queue matches.
     for queue in definitions["queues"]:
-        declared = await channel.declare_queue(queue["name"], durable=True, arguments=queue["arguments"], passive=False)
+        declared = await channel.declare_queue(
+            queue["name"], durable=True, arguments=queue["arguments"], passive=False
+        )
         assert declared.name == queue["name"]
     for exchange in definitions["exchanges"]:
-        await channel.declare_exchange(exchange["name"], exchange["type"], durable=True, passive=True)
+        await channel.declare_exchange(
+            exchange["name"], exchange["type"], durable=True, passive=True
+        )
     # A queue declared with other arguments is refused: the comparison above is meaningful.
     with pytest.raises(aio_pika.exceptions.ChannelPreconditionFailed):
-        await channel.declare_queue("order.events", durable=True, arguments={"x-queue-type": "classic"})
+        await channel.declare_queue(
+            "order.events", durable=True, arguments={"x-queue-type": "classic"}
+        )

@@ -6,13 +6,12 @@ from collections.abc import AsyncIterator
 
 import aio_pika
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, Text, text
-from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
 from service_kit.config import ServiceSettings
 from service_kit.db import create_engine, create_session_factory, drop_database, ensure_database
 from service_kit.migrations import OUTBOX_PENDING_INDEX, add_kit_tables
+from sqlalchemy import Column, Integer, MetaData, Table, Text, text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 metadata = MetaData()
 add_kit_tables(metadata)
@@ -64,7 +63,9 @@ async def tap(
 ) -> AsyncIterator["Tap"]:
     """A private queue bound to every event, to see what was published."""
     channel = await broker.channel()
-    exchange = await channel.declare_exchange("shop.events", aio_pika.ExchangeType.TOPIC, durable=True)
+    exchange = await channel.declare_exchange(
+        "shop.events", aio_pika.ExchangeType.TOPIC, durable=True
+    )
     queue = await channel.declare_queue(f"tap-{uuid.uuid4().hex[:8]}", exclusive=True)
     await queue.bind(exchange, "#")
     yield Tap(queue)
@@ -75,7 +76,9 @@ class Tap:
     def __init__(self, queue: aio_pika.abc.AbstractQueue) -> None:
         self.queue = queue
 
-    async def collect(self, expected: int, timeout: float = 5.0) -> list[aio_pika.abc.AbstractIncomingMessage]:
+    async def collect(
+        self, expected: int, timeout: float = 5.0
+    ) -> list[aio_pika.abc.AbstractIncomingMessage]:
         got: list[aio_pika.abc.AbstractIncomingMessage] = []
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:

@@ -6,7 +6,6 @@ import jwt
 import pytest
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from service_kit.app import create_service_app
 from service_kit.auth import CurrentUser, RequireAdmin
 from service_kit.config import ServiceSettings
@@ -51,7 +50,9 @@ async def admin_only(user: RequireAdmin) -> dict[str, str]:
 @pytest.fixture
 async def client():
     settings = ServiceSettings(service_name="kittest-service", database_name="shop_kit_test")
-    app = create_service_app(settings, title="kit test", routers=[router], database=False, publishes=False)
+    app = create_service_app(
+        settings, title="kit test", routers=[router], database=False, publishes=False
+    )
     minter = TokenMinter()
     async with app_client(app) as c:
         minter.install(app)
@@ -69,7 +70,9 @@ async def test_validation_error_is_422_naming_the_field_and_unknown_fields_are_r
 
 
 async def test_malformed_json_is_422_not_500(client):
-    resp = await client.post("/widgets", content=b"{not json", headers={"content-type": "application/json"})
+    resp = await client.post(
+        "/widgets", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert resp.status_code == 422
     assert resp.json()["error"]["code"] == "validation_error"
 
@@ -112,21 +115,35 @@ async def test_token_checks_in_the_service(client):
     ok = await client.get("/mine", headers=minter.headers(user))
     assert ok.json() == {"user_id": str(user), "role": "customer"}
     assert (await client.get("/mine")).status_code == 401
-    assert (await client.get("/admin-only", headers=minter.headers(user))).json()["error"]["code"] == "forbidden"
-    assert (await client.get("/admin-only", headers=minter.headers(user, "admin"))).status_code == 200
+    assert (await client.get("/admin-only", headers=minter.headers(user))).json()["error"][
+        "code"
+    ] == "forbidden"
+    assert (
+        await client.get("/admin-only", headers=minter.headers(user, "admin"))
+    ).status_code == 200
 
     other = TokenMinter()
     other.kid = minter.kid
     claims = minter.claims(user)
     public_pem = minter.private_key.public_key().public_bytes(
         __import__("cryptography.hazmat.primitives.serialization", fromlist=["x"]).Encoding.PEM,
-        __import__("cryptography.hazmat.primitives.serialization", fromlist=["x"]).PublicFormat.SubjectPublicKeyInfo,
+        __import__(
+            "cryptography.hazmat.primitives.serialization", fromlist=["x"]
+        ).PublicFormat.SubjectPublicKeyInfo,
     )
     hostile = {
-        "alg none": jwt.encode(claims, None, algorithm="none", headers={"kid": minter.kid, "typ": "at+jwt"}),
+        "alg none": jwt.encode(
+            claims, None, algorithm="none", headers={"kid": minter.kid, "typ": "at+jwt"}
+        ),
         "wrong key": other.token(user),
-        "hs256 confusion": jwt.encode(claims, public_pem.decode(), algorithm="HS256", headers={"kid": minter.kid, "typ": "at+jwt"})
-        if False else _hs256(claims, public_pem, minter.kid),
+        "hs256 confusion": jwt.encode(
+            claims,
+            public_pem.decode(),
+            algorithm="HS256",
+            headers={"kid": minter.kid, "typ": "at+jwt"},
+        )
+        if False
+        else _hs256(claims, public_pem, minter.kid),
         "tampered role": _tamper(minter.token(user), role="admin"),
         "wrong aud": minter.token(user, aud="elsewhere"),
         "expired": minter.token(user, exp=1_000_000_000, iat=999_999_000),
@@ -162,7 +179,11 @@ def _hs256(claims, key: bytes, kid: str) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
     header = b64(json.dumps({"alg": "HS256", "typ": "at+jwt", "kid": kid}).encode())
-    payload = b64(json.dumps({**claims, "iat": int(claims["iat"].timestamp()), "exp": int(claims["exp"].timestamp())}).encode())
+    payload = b64(
+        json.dumps(
+            {**claims, "iat": int(claims["iat"].timestamp()), "exp": int(claims["exp"].timestamp())}
+        ).encode()
+    )
     signature = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
     return f"{header}.{payload}.{b64(signature)}"
 

@@ -3,13 +3,12 @@ import uuid
 
 import aio_pika
 import pytest
-from sqlalchemy import text
-
 from service_kit.consumer import EventConsumer, Handlers
 from service_kit.dlq import list_dead_letters, replay_dead_letters
 from service_kit.outbox import add_event
 from shop_contracts import Envelope
 from shop_contracts.events import ProductDeleted, UserRegistered
+from sqlalchemy import text
 
 
 def _service() -> str:
@@ -38,15 +37,21 @@ class Probe:
 
 
 def _envelope(username: str = "alice") -> Envelope:
-    event = UserRegistered(user_id=uuid.uuid4(), username=username, email="a@example.com", role="customer")
+    event = UserRegistered(
+        user_id=uuid.uuid4(), username=username, email="a@example.com", role="customer"
+    )
     return Envelope.wrap(event, producer="test")
 
 
 async def _publish(broker, routing_key: str, body: bytes, message_id: str | None = None) -> None:
     channel = await broker.channel(publisher_confirms=True)
-    exchange = await channel.declare_exchange("shop.events", aio_pika.ExchangeType.TOPIC, durable=True)
+    exchange = await channel.declare_exchange(
+        "shop.events", aio_pika.ExchangeType.TOPIC, durable=True
+    )
     await exchange.publish(
-        aio_pika.Message(body, message_id=message_id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+        aio_pika.Message(
+            body, message_id=message_id, delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+        ),
         routing_key=routing_key,
     )
     await channel.close()
@@ -73,8 +78,12 @@ async def consumer_of(broker, sessions, settings):
 
     async def start(probe: Probe, service: str, delivery_limit: int = 3) -> EventConsumer:
         consumer = EventConsumer(
-            service=service, connection=broker, sessions=sessions, handlers=probe.handlers,
-            prefetch=8, delivery_limit=delivery_limit,
+            service=service,
+            connection=broker,
+            sessions=sessions,
+            handlers=probe.handlers,
+            prefetch=8,
+            delivery_limit=delivery_limit,
         )
         await consumer.start()
         started.append(consumer)
@@ -152,7 +161,9 @@ async def _has_effects(sessions, n: int) -> bool:
     return len(await _effects(sessions)) >= n
 
 
-async def test_message_that_is_not_a_valid_event_is_dead_lettered_at_once(consumer_of, broker, sessions, settings):
+async def test_message_that_is_not_a_valid_event_is_dead_lettered_at_once(
+    consumer_of, broker, sessions, settings
+):
     probe = Probe()
     service = _service()
     await consumer_of(probe, service, delivery_limit=5)
@@ -171,5 +182,8 @@ async def test_message_that_is_not_a_valid_event_is_dead_lettered_at_once(consum
         return len(await list_dead_letters(amqp, service)) == 2
 
     await _until(two_dead)
-    assert {d.message_id for d in await list_dead_letters(amqp, service)} == {"garbage-1", "bad-schema-1"}
+    assert {d.message_id for d in await list_dead_letters(amqp, service)} == {
+        "garbage-1",
+        "bad-schema-1",
+    }
     assert probe.calls == [good.id]

@@ -8,16 +8,17 @@ import uuid
 
 import aio_pika
 import orjson
-from sqlalchemy import text
-
 from service_kit.outbox import ExchangeGetter, OutboxRelay, add_event
 from shop_contracts import Envelope, parse_event
 from shop_contracts.events import UserRegistered
+from sqlalchemy import text
 
 
 def _user_registered() -> UserRegistered:
     uid = uuid.uuid4()
-    return UserRegistered(user_id=uid, username=f"u{uid.hex[:6]}", email="a@example.com", role="customer")
+    return UserRegistered(
+        user_id=uid, username=f"u{uid.hex[:6]}", email="a@example.com", role="customer"
+    )
 
 
 async def _relay(settings, broker, **kw) -> OutboxRelay:
@@ -26,7 +27,9 @@ async def _relay(settings, broker, **kw) -> OutboxRelay:
     return relay
 
 
-async def test_event_of_a_rolled_back_transaction_is_never_published(sessions, settings, broker, tap):
+async def test_event_of_a_rolled_back_transaction_is_never_published(
+    sessions, settings, broker, tap
+):
     rolled_back = _user_registered()
     committed = _user_registered()
     async with sessions() as session:
@@ -69,11 +72,17 @@ async def test_event_committed_before_a_crash_is_published_exactly_once_after_re
         asyncio.run(main())
         """
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, timeout=60
+    )
     assert proc.returncode == 9, proc.stderr
     event_id = uuid.UUID(proc.stdout.strip())
     async with sessions() as session:
-        row = (await session.execute(text("SELECT published_at FROM outbox WHERE id = :id"), {"id": event_id})).one()
+        row = (
+            await session.execute(
+                text("SELECT published_at FROM outbox WHERE id = :id"), {"id": event_id}
+            )
+        ).one()
     assert row.published_at is None
 
     # The service starts again: its relay publishes the event once, and only once.
@@ -86,11 +95,17 @@ async def test_event_committed_before_a_crash_is_published_exactly_once_after_re
     messages = await tap.collect(1)
     assert [m.message_id for m in messages] == [str(event_id)]
     async with sessions() as session:
-        published = (await session.execute(text("SELECT published_at FROM outbox WHERE id = :id"), {"id": event_id})).scalar_one()
+        published = (
+            await session.execute(
+                text("SELECT published_at FROM outbox WHERE id = :id"), {"id": event_id}
+            )
+        ).scalar_one()
     assert published is not None
 
 
-async def test_messages_are_persistent_with_envelope_properties_and_trace_context(sessions, settings, broker, tap):
+async def test_messages_are_persistent_with_envelope_properties_and_trace_context(
+    sessions, settings, broker, tap
+):
     async with sessions() as session, session.begin():
         envelope = await add_event(session, _user_registered())
     relay = await _relay(settings, broker)
@@ -119,7 +134,9 @@ async def test_publishing_uses_confirms_and_mandatory_so_an_unroutable_event_is_
     # keeps the row with a backoff instead of marking it sent.
     async with sessions() as session, session.begin():
         await session.execute(
-            text("INSERT INTO outbox (id, routing_key, body) VALUES (:id, 'nobody.listens', :body)"),
+            text(
+                "INSERT INTO outbox (id, routing_key, body) VALUES (:id, 'nobody.listens', :body)"
+            ),
             {"id": uuid.uuid4(), "body": b"{}"},
         )
     relay = await _relay(settings, broker)
@@ -129,7 +146,13 @@ async def test_publishing_uses_confirms_and_mandatory_so_an_unroutable_event_is_
     finally:
         await relay.stop()
     async with sessions() as session:
-        row = (await session.execute(text("SELECT attempts, published_at, last_error, available_at > now() AS later FROM outbox"))).one()
+        row = (
+            await session.execute(
+                text(
+                    "SELECT attempts, published_at, last_error, available_at > now() AS later FROM outbox"
+                )
+            )
+        ).one()
     assert row.published_at is None
     assert row.attempts == 1
     assert row.last_error

@@ -1,4 +1,4 @@
-"""Request-scoped context: request id, correlation id and trace parent, carried into logs and events."""
+"""Request-scoped context carried into logs and events: request id, correlation id, trace parent."""
 
 import os
 import secrets

@@ -24,8 +24,10 @@ class DeadLetter:
 
 
 def _describe(message: aio_pika.abc.AbstractIncomingMessage) -> DeadLetter:
-    deaths = (message.headers or {}).get("x-death") or []
-    first: dict[str, Any] = deaths[0] if deaths else {}
+    deaths = (message.headers or {}).get("x-death")
+    first: dict[str, Any] = {}
+    if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict):
+        first = dict(deaths[0])
     keys = first.get("routing-keys") or []
     try:
         body = orjson.loads(message.body)

@@ -40,7 +40,7 @@ MAX_BACKOFF_SECONDS = 60.0
 _INSERT_AND_NOTIFY = text(
     "WITH staged AS (INSERT INTO outbox (id, routing_key, body, headers) "
     "VALUES (:id, :routing_key, :body, CAST(:headers AS jsonb)) RETURNING id) "
-    f"SELECT pg_notify('{NOTIFY_CHANNEL}', '') FROM staged"
+    "SELECT pg_notify(:channel, '') FROM staged"
 )
 
 
@@ -64,6 +64,7 @@ async def add_event(session: AsyncSession, event: Event) -> Envelope:
             "routing_key": envelope.type,
             "body": envelope.model_dump_json().encode(),
             "headers": orjson.dumps(headers).decode(),
+            "channel": NOTIFY_CHANNEL,
         },
     )
     return envelope

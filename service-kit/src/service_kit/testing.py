@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -122,7 +123,7 @@ class ServiceProcess:
         self.env = {**os.environ, **env, "PORT": str(port)}
         self.name = name or module
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = Path(f"/tmp/shop-test-{self.name}-{port}.log")
+        self.log_path = Path(tempfile.gettempdir()) / f"shop-test-{self.name}-{port}.log"
 
     @property
     def url(self) -> str:

@@ -60,7 +60,7 @@ class GatewaySettings(ServiceSettings):
     health_timeout_seconds: float = 1.0
     health_cache_seconds: float = 1.0
 
-    # In-process token buckets, so per replica (docs/gateway.md).
+    # In-process token buckets, so the limits hold per replica (see the README).
     rate_limit_enabled: bool = True
     rate_limit_ip_per_second: float = 100.0
     rate_limit_ip_burst: float = 200.0

@@ -86,7 +86,8 @@ async def handle_event(
     """Apply one event exactly once. Returns False when it had already been handled."""
     entry = handlers.get(envelope.type)
     if entry is None:
-        return False
+        # Bound but not handled: keep it in the DLQ for an operator rather than drop it.
+        raise PoisonMessage(f"no handler for {envelope.type}")
     model, handler = entry
     try:
         event = model.model_validate(envelope.data)

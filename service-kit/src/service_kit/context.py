@@ -64,3 +64,13 @@ def current_correlation_id() -> UUID:
         cid = uuid4()
         correlation_id_var.set(cid)
     return cid
+
+
+def outgoing_headers() -> dict[str, str]:
+    """Headers that carry the current request's ids and trace to a service called over HTTP."""
+    headers: dict[str, str] = {"x-correlation-id": str(current_correlation_id())}
+    if (rid := request_id_var.get()) is not None:
+        headers["x-request-id"] = rid
+    parent = TraceParent.parse(traceparent_var.get())
+    headers["traceparent"] = str(parent.child() if parent else TraceParent.new())
+    return headers

@@ -73,6 +73,8 @@ class RevocationList:
 
     async def revoke(self, session_id: str, ttl_seconds: int) -> None:
         await self.redis.set(REVOKED_SESSION_KEY.format(sid=session_id), "1", ex=ttl_seconds)
+        # The revoking process must not keep trusting the session from its own cache.
+        self._live_until.pop(session_id, None)
 
 
 class TokenVerifier:

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service_kit.topology import DEFAULT_DELIVERY_LIMIT
+
 DEV_SECRET_PREFIX = "dev-insecure-"
 
 
@@ -49,7 +51,9 @@ class ServiceSettings(BaseSettings):
 
     # Events
     consumer_prefetch: int = 32
-    consumer_delivery_limit: int = 5
+    # Must equal the limit every service declares the platform's queues with (topology.py):
+    # RabbitMQ refuses to redeclare a queue with a different x-delivery-limit.
+    consumer_delivery_limit: int = DEFAULT_DELIVERY_LIMIT
     outbox_batch_size: int = 100
 
     @model_validator(mode="after")

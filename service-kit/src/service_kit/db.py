@@ -62,7 +62,9 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(request_session)]
+# Function scope: the commit happens before the response is sent, so a client never sees a
+# success whose commit then fails (the default, request scope, commits after sending).
+SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
 
 
 async def ensure_database(settings: ServiceSettings) -> None:

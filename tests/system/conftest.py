@@ -1,0 +1,40 @@
+"""System tests: every service as a real process, real PostgreSQL and RabbitMQ, through the
+gateway. One fleet is started for the whole session (about 15 s)."""
+
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+
+from fleet import Fleet  # noqa: E402
+from shopper import Shopper, log_in  # noqa: E402
+
+CHECKOUT_FLEET = {"auth", "product", "cart", "order", "payment", "inventory", "api-gateway"}
+
+
+@pytest.fixture(scope="session")
+def fleet() -> Iterator[Fleet]:
+    fleet = Fleet(env={"RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"})
+    missing = CHECKOUT_FLEET - {s.short for s in fleet.services}
+    if missing:
+        pytest.fail(f"services missing from the checkout: {sorted(missing)}")
+    fleet.prepare()
+    fleet.start_all()
+    yield fleet
+    fleet.stop_all()
+
+
+@pytest.fixture
+async def client(fleet: Fleet) -> AsyncIterator[httpx.AsyncClient]:
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with httpx.AsyncClient(base_url=fleet.gateway, timeout=30, limits=limits) as c:
+        yield c
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient, fleet: Fleet) -> Shopper:
+    return await log_in(client, fleet.admin_email, fleet.admin_password)

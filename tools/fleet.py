@@ -8,6 +8,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -116,7 +117,7 @@ class Fleet:
         return result.stdout
 
     def log_path(self, service: Service) -> str:
-        return f"/tmp/shop{self.db_suffix}-{service.short}.log"
+        return os.path.join(tempfile.gettempdir(), f"shop{self.db_suffix}-{service.short}.log")
 
     def start(self, name: str) -> None:
         service = self.service(name)

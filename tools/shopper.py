@@ -112,7 +112,9 @@ async def create_product(
     return str(resp.json()["id"])
 
 
-async def wait_until_in_cart_catalog(shopper: Shopper, product_id: str, timeout: float = 15) -> None:
+async def wait_until_in_cart_catalog(
+    shopper: Shopper, product_id: str, timeout: float = 15
+) -> None:
     """Events are asynchronous: the cart learns of a new product a moment after it is created."""
     deadline = time.monotonic() + timeout
     while True:

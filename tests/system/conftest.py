@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
-from fleet import Fleet  # noqa: E402
-from shopper import Shopper, log_in  # noqa: E402
+from fleet import Fleet
+from shopper import Shopper, log_in
 
 CHECKOUT_FLEET = {"auth", "product", "cart", "order", "payment", "inventory", "api-gateway"}
 

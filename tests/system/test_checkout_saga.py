@@ -21,7 +21,9 @@ async def _stock(client: httpx.AsyncClient, product_id: str) -> int:
     return int(resp.json()["stock"])
 
 
-async def _product_ready(client: httpx.AsyncClient, admin: Shopper, stock: int, price_cents: int = 1999) -> str:
+async def _product_ready(
+    client: httpx.AsyncClient, admin: Shopper, stock: int, price_cents: int = 1999
+) -> str:
     product_id = await create_product(admin, stock=stock, price_cents=price_cents)
     probe = await sign_up(client, "probe")
     await wait_until_in_cart_catalog(probe, product_id)
@@ -89,8 +91,12 @@ async def test_twenty_concurrent_checkouts_of_five_items_sell_exactly_five(fleet
     for shopper in shoppers:
         assert (await shopper.add_to_cart(product_id, 1)).status_code in (200, 201)
     methods = await asyncio.gather(*(s.card() for s in shoppers))
-    responses = await asyncio.gather(*(s.checkout(m) for s, m in zip(shoppers, methods, strict=True)))
-    placed = [(s, r.json()) for s, r in zip(shoppers, responses, strict=True) if r.status_code == 201]
+    responses = await asyncio.gather(
+        *(s.checkout(m) for s, m in zip(shoppers, methods, strict=True))
+    )
+    placed = [
+        (s, r.json()) for s, r in zip(shoppers, responses, strict=True) if r.status_code == 201
+    ]
     assert all(r.status_code in (201, 409) for r in responses), [r.text for r in responses]
     finals = await asyncio.gather(*(s.wait_terminal(o["id"]) for s, o in placed))
     statuses = [f["status"] for f in finals]
@@ -101,7 +107,9 @@ async def test_twenty_concurrent_checkouts_of_five_items_sell_exactly_five(fleet
     await _assert_invariants(fleet)
 
 
-async def _flow(client, product_id: str, n: int, concurrency: int = 16) -> list[tuple[Shopper, dict]]:
+async def _flow(
+    client, product_id: str, n: int, concurrency: int = 16
+) -> list[tuple[Shopper, dict]]:
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one() -> tuple[Shopper, dict]:
@@ -130,9 +138,13 @@ async def test_broker_restart_mid_flow_loses_nothing(fleet, client, admin):
     product_id = await _product_ready(client, admin, stock=1000)
     flow = asyncio.create_task(_flow(client, product_id, 100, concurrency=8))
     await asyncio.sleep(1.5)
-    await asyncio.to_thread(subprocess.run, ["rabbitmqctl", "-q", "stop_app"], check=True, timeout=120)
+    await asyncio.to_thread(
+        subprocess.run, ["rabbitmqctl", "-q", "stop_app"], check=True, timeout=120
+    )
     await asyncio.sleep(1.0)
-    await asyncio.to_thread(subprocess.run, ["rabbitmqctl", "-q", "start_app"], check=True, timeout=120)
+    await asyncio.to_thread(
+        subprocess.run, ["rabbitmqctl", "-q", "start_app"], check=True, timeout=120
+    )
     placed = await flow
     finals = await asyncio.gather(*(s.wait_terminal(o["id"], timeout=120) for s, o in placed))
     assert {f["status"] for f in finals} == {"PAID"}
@@ -192,7 +204,9 @@ async def test_poison_message_lands_in_the_dlq_and_the_flow_continues(fleet, cli
     exchange = await channel.get_exchange("shop.events")
     poison_id = uuid.uuid4().hex
     await exchange.publish(
-        aio_pika.Message(b'{"type": "order.created", "data": {"order_id": 42}}', message_id=poison_id),
+        aio_pika.Message(
+            b'{"type": "order.created", "data": {"order_id": 42}}', message_id=poison_id
+        ),
         routing_key="order.created",
     )
     await connection.close()

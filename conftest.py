@@ -1,14 +1,15 @@
 """Test-wide setup: every test talks to the machine's real PostgreSQL, RabbitMQ and Redis.
 
-Tests use their own RabbitMQ virtual host (recreated empty for each run) and Redis database, so
-they never disturb a platform started with `make run` on the same machine.
+Each test run gets a RabbitMQ virtual host of its own (made at the start, deleted at the end),
+and Redis database 15, so tests never disturb a platform started with `make run` on the same
+machine, nor another test run.
 """
 
 import os
 import shutil
 import subprocess
 
-TEST_VHOST = "shop_test"
+TEST_VHOST = os.environ.setdefault("SHOP_TEST_VHOST", f"shop_test_{os.getpid()}")
 
 os.environ.setdefault("ENV", "test")
 os.environ.setdefault("AMQP_URL", f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}")
@@ -20,11 +21,12 @@ def _rabbitmqctl(*args: str) -> None:
 
 
 def pytest_sessionstart(session: object) -> None:
-    if os.environ.get("PYTEST_XDIST_WORKER") or not shutil.which("rabbitmqctl"):
+    if not shutil.which("rabbitmqctl"):
         return
-    _rabbitmqctl("delete_vhost", TEST_VHOST)
     _rabbitmqctl("add_vhost", TEST_VHOST)
     _rabbitmqctl("set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*")
-    import redis
 
-    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+def pytest_sessionfinish(session: object, exitstatus: int) -> None:
+    if shutil.which("rabbitmqctl") and TEST_VHOST.startswith("shop_test_"):
+        _rabbitmqctl("delete_vhost", TEST_VHOST)

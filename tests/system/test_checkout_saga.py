@@ -222,3 +222,24 @@ async def test_poison_message_lands_in_the_dlq_and_the_flow_continues(fleet, cli
         await asyncio.sleep(0.1)
     assert poison_id in [letter.message_id for letter in letters]
     await _assert_invariants(fleet)
+
+
+async def test_customer_cancelling_while_the_charge_is_in_flight_keeps_no_charge_and_no_stock(
+    fleet, client, admin
+):
+    product_id = await _product_ready(client, admin, stock=5)
+    slow = {"decline_rate": 0.0, "processing_delay_ms": 500}
+    assert (await admin.call("PUT", "/api/payments/processor", json=slow)).status_code == 200
+    try:
+        shopper, order = await _place_order(client, product_id, quantity=2)
+        resp = await shopper.call("POST", f"/api/orders/{order['id']}/cancel")
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["status"] == "CANCELLED"
+        await _assert_invariants(fleet)
+    finally:
+        await admin.call("DELETE", "/api/payments/processor")
+    final = await shopper.order(order["id"])
+    assert final["status"] == "CANCELLED"
+    payments = (await shopper.call("GET", f"/api/payments?order_id={order['id']}")).json()
+    assert [p["status"] for p in payments] in ([], ["DECLINED"], ["REFUNDED"])
+    assert await _stock(client, product_id) == 5

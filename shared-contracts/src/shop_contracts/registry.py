@@ -40,8 +40,11 @@ _MODELS: tuple[type[Event], ...] = (
 EVENT_TYPES: dict[str, type[Event]] = {model.TYPE: model for model in _MODELS}
 
 # The consumers column of EVENTS.md: the routing keys each service's queue is bound to.
+# Two additions close the race of a customer cancelling while the payment is in flight
+# (docs/decisions.md): payment refunds or blocks the charge on order.cancelled, and
+# inventory gives back the stock of a refunded order it had decremented.
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "inventory": ("product.created", "product.deleted", "payment.success"),
+    "inventory": ("product.created", "product.deleted", "payment.success", "payment.refunded"),
     "cart": (
         "product.created",
         "product.updated",
@@ -57,7 +60,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "cart.updated",
         "order.created",
     ),
-    "payment": ("order.created", "stock.insufficient"),
+    "payment": ("order.created", "stock.insufficient", "order.cancelled"),
     "order": ("payment.success", "payment.failed", "payment.refunded", "stock.insufficient"),
     "analytics": (
         "user.registered",

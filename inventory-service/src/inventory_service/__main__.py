@@ -1,0 +1,3 @@
+from inventory_service.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,39 @@
+import asyncio
+
+
+async def test_twenty_concurrent_withdrawals_never_take_stock_below_zero(client, factory, admin):
+    product_id = await factory.product(stock=10)
+    url = f"/api/inventory/{product_id}/adjust"
+
+    responses = await asyncio.gather(
+        *(client.post(url, json={"delta": -1}, headers=admin) for _ in range(20))
+    )
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] * 10 + [409] * 10
+    assert sorted(r.json()["stock"] for r in responses if r.status_code == 200) == list(range(10))
+    assert await factory.stock(product_id) == 0
+    ledger = await factory.ledger(product_id)
+    assert sum(m["delta"] for m in ledger) == 0
+    assert len(ledger) == 11
+
+
+async def test_concurrent_mixed_adjustments_keep_the_ledger_equal_to_the_stock(
+    client, factory, admin
+):
+    product_id = await factory.product(stock=3)
+    url = f"/api/inventory/{product_id}/adjust"
+    deltas = [-2, 3, -4, 1, -1, 5, -3, -2, 2, -5, 4, -1, -1, 2, -3, 1, -2, 3, -4, 1]
+
+    responses = await asyncio.gather(
+        *(client.post(url, json={"delta": d}, headers=admin) for d in deltas)
+    )
+
+    assert {r.status_code for r in responses} <= {200, 409}
+    applied = [d for d, r in zip(deltas, responses, strict=True) if r.status_code == 200]
+    final = await factory.stock(product_id)
+    assert final == 3 + sum(applied) >= 0
+    ledger = await factory.ledger(product_id)
+    assert sum(m["delta"] for m in ledger) == final
+    assert all(m["stock_after"] >= 0 for m in ledger)
+    assert len(ledger) == 1 + len(applied)

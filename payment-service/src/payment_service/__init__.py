@@ -1,0 +1,1 @@
+"""payment-service: a mock card processor (card tokens, charges, refunds)."""

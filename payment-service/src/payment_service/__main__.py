@@ -1,0 +1,3 @@
+from payment_service.cli import main
+
+raise SystemExit(main())

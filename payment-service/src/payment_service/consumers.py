@@ -1,0 +1,84 @@
+"""Event entry points: one handler per event type, each translating and calling the service.
+
+The kit runs each handler in one transaction with its inbox row. The simulated processor
+latency is waited out before that transaction starts (PaymentConsumer), so a slow processor
+holds no database connection or lock while it "thinks".
+"""
+
+import asyncio
+import logging
+
+from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
+from service_kit.consumer import EventConsumer, Handlers
+from shop_contracts import Envelope
+from shop_contracts.events import OrderCancelled, OrderCreated, StockInsufficient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from payment_service import service
+from payment_service.config import PaymentSettings
+
+log = logging.getLogger(__name__)
+
+
+def build_handlers(settings: PaymentSettings) -> Handlers:
+    handlers = Handlers()
+
+    @handlers.on(OrderCreated)
+    async def on_order_created(
+        session: AsyncSession, event: OrderCreated, envelope: Envelope
+    ) -> None:
+        switch = await service.processor_switch(session, settings)
+        await service.charge_order(session, event, decline_rate=switch.decline_rate)
+
+    @handlers.on(StockInsufficient)
+    async def on_stock_insufficient(
+        session: AsyncSession, event: StockInsufficient, envelope: Envelope
+    ) -> None:
+        await service.refund_order(session, event.order_id, reason=service.OUT_OF_STOCK)
+
+    @handlers.on(OrderCancelled)
+    async def on_order_cancelled(
+        session: AsyncSession, event: OrderCancelled, envelope: Envelope
+    ) -> None:
+        await service.settle_cancelled_order(session, event)
+
+    return handlers
+
+
+class PaymentConsumer(EventConsumer):
+    """The kit's consumer, with the processor's latency before a charge's transaction."""
+
+    def __init__(
+        self,
+        settings: PaymentSettings,
+        *,
+        connection: AbstractRobustConnection,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers: Handlers,
+    ) -> None:
+        super().__init__(
+            service=settings.short_name,
+            connection=connection,
+            sessions=sessions,
+            handlers=handlers,
+            prefetch=settings.consumer_prefetch,
+            delivery_limit=settings.consumer_delivery_limit,
+        )
+        self.settings = settings
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        if OrderCreated.TYPE in (message.routing_key, message.type):
+            delay_ms = await self._processing_delay_ms()
+            if delay_ms > 0:
+                await asyncio.sleep(delay_ms / 1000)
+        await super().on_message(message)
+
+    async def _processing_delay_ms(self) -> int:
+        try:
+            async with self.sessions() as session:
+                switch = await service.processor_switch(session, self.settings)
+        except Exception:
+            # The charge itself will meet the same database trouble and be retried.
+            log.warning("could not read the processor switch", exc_info=True)
+            return self.settings.processing_delay_ms
+        return switch.processing_delay_ms

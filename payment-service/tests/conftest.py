@@ -1,0 +1,132 @@
+"""Payment tests run against the machine's PostgreSQL (database shop_payment_test) and RabbitMQ.
+
+One app (and its lifespan: outbox relay, consumer) serves the whole session; every test makes
+its own users and orders, so tests do not depend on each other's data. Tests that change the
+processor switch reset it when they end.
+
+The broker is a virtual host of the payment tests' own (`<run's vhost>_payment`, deleted at
+the end). In the shared test vhost, other services' test apps of the same pytest run are live too:
+inventory's would answer our payment.success about unknown products with stock.insufficient,
+and our consumer would refund payments while a test is looking at them.
+"""
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from payment_service.config import PaymentSettings
+from payment_service.consumers import build_handlers
+from payment_service.main import create_app
+from service_kit.consumer import Handlers
+from service_kit.testing import TokenMinter, app_client, prepare_database
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+
+
+def _load_factories() -> ModuleType:
+    # Tests run with --import-mode=importlib, where test folders are not importable; a unique
+    # module name keeps these factories apart from other services' factories.py.
+    name = "payment_service_tests_factories"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("factories.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+factories = _load_factories()
+
+
+def _rabbitmqctl(*args: str) -> bool:
+    done = subprocess.run(
+        ["rabbitmqctl", "-q", *args], check=False, capture_output=True, timeout=60
+    )
+    return done.returncode == 0
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str | None]:
+    """A vhost of this run's payment tests (deleted at the end), or None where rabbitmqctl is
+    not at hand (then the run's shared vhost is used)."""
+    shared = os.environ.get("AMQP_URL")
+    if not shared or not shutil.which("rabbitmqctl"):
+        yield None
+        return
+    base, _, vhost = shared.rpartition("/")
+    private = f"{vhost or 'shop_test'}_payment"
+    _rabbitmqctl("delete_vhost", private)
+    if not (
+        _rabbitmqctl("add_vhost", private)
+        and _rabbitmqctl("set_permissions", "-p", private, "guest", ".*", ".*", ".*")
+    ):
+        yield None
+        return
+    yield f"{base}/{private}"
+    _rabbitmqctl("delete_vhost", private)
+
+
+@pytest.fixture(scope="session")
+def settings(amqp_url: str | None) -> PaymentSettings:
+    return factories.service_settings(**({"amqp_url": amqp_url} if amqp_url else {}))
+
+
+@pytest.fixture(scope="session")
+async def database(settings: PaymentSettings) -> PaymentSettings:
+    await prepare_database(settings, SERVICE_DIR)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(database: PaymentSettings) -> FastAPI:
+    return create_app(database)
+
+
+@pytest.fixture(scope="session")
+def minter() -> TokenMinter:
+    return TokenMinter()
+
+
+@pytest.fixture(scope="session")
+async def client(app: FastAPI, minter: TokenMinter) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(app) as client:
+        minter.install(app)
+        yield client
+
+
+@pytest.fixture(scope="session")
+def sessions(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[AsyncSession]:
+    sessions: async_sessionmaker[AsyncSession] = app.state.kit.sessions
+    return sessions
+
+
+@pytest.fixture(scope="session")
+def handlers(settings: PaymentSettings) -> Handlers:
+    return build_handlers(settings)
+
+
+@pytest.fixture
+def shop(
+    client: httpx.AsyncClient,
+    minter: TokenMinter,
+    sessions: async_sessionmaker[AsyncSession],
+    handlers: Handlers,
+) -> Any:
+    return factories.PaymentShop(client, minter, sessions, handlers)
+
+
+@pytest.fixture
+async def switch(shop: Any) -> AsyncIterator[Any]:
+    """Change the processor switch as an admin would; it is reset after the test."""
+    yield shop.set_switch
+    await shop.reset_switch()

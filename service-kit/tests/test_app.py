@@ -207,3 +207,15 @@ def test_settings_refuse_development_secrets_outside_dev_and_test(monkeypatch):
     monkeypatch.setenv("AMQP_URL", "amqp://shop:pw@broker:5672/")
     settings = ServiceSettings(service_name="x-service")
     assert settings.database_name == "shop_x"
+
+
+@router.get("/widgets")
+async def list_widgets() -> list[Widget]:
+    return []
+
+
+async def test_method_not_allowed_lists_every_method_of_the_path(client):
+    resp = await client.delete("/widgets")
+    assert resp.status_code == 405
+    assert resp.json()["error"]["code"] == "method_not_allowed"
+    assert set(resp.headers["allow"].split(", ")) == {"GET", "POST"}

@@ -63,6 +63,7 @@ def as_response(error: AppError) -> Response:
 
 
 _DESCRIPTIONS = {
+    400: "The body could not be read (not JSON, or not UTF-8)",
     401: "Not authenticated, or the credentials are invalid",
     403: "Authenticated but not allowed",
     404: "Not found",
@@ -86,4 +87,3 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in sorted(set(statuses))
     }
-

@@ -134,7 +134,9 @@ class SigningKeyPair:
                 f"signing key {kid} does not decrypt with the configured KEY_ENCRYPTION_KEY"
             ) from None
         private_key = Ed25519PrivateKey.from_private_bytes(raw)
-        return cls(kid=kid, private_key=private_key, public_jwk=public_jwk(private_key.public_key()))
+        return cls(
+            kid=kid, private_key=private_key, public_jwk=public_jwk(private_key.public_key())
+        )
 
 
 def jwks(public_jwks: list[dict[str, Any]]) -> dict[str, Any]:

@@ -11,9 +11,11 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from shop_contracts import ErrorResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from service_kit.context import request_id_var
 
@@ -154,11 +156,25 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     return error_response(422, "validation_error", message, details=details)
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path supports. Starlette's 405 names only those of the first
+    route that matches the path, so GET and PUT on one path would answer `Allow: GET`."""
+    methods: set[str] = set()
+    # FastAPI keeps included routers as nested groups; this walks the routes they resolve to.
+    for route in iter_route_contexts(request.app.router.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405 and headers is not None and "Allow" in headers:
+        headers["Allow"] = _allowed_methods(request) or headers["Allow"]
     return error_response(exc.status_code, code, message, headers=headers)
 
 

@@ -51,8 +51,7 @@ def create_kit_tables() -> None:
 
     metadata = MetaData()
     add_kit_tables(metadata)
-    for table in metadata.sorted_tables:
-        op.create_table(table.name, *[c.copy() for c in table.columns])
+    metadata.create_all(op.get_bind(), checkfirst=False)
     op.execute(OUTBOX_PENDING_INDEX)
 
 

@@ -1,0 +1,77 @@
+"""Auth tests run against the machine's PostgreSQL (database shop_auth_test), RabbitMQ and Redis.
+
+One app (and its lifespan) serves the whole session; every test makes its own accounts, so tests
+do not depend on each other's data.
+"""
+
+import importlib.util
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from auth_service.config import AuthSettings
+from auth_service.main import create_app
+from auth_service.service import Tokens
+from fastapi import FastAPI
+from service_kit.testing import app_client, prepare_database
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+
+
+def _load_factories() -> ModuleType:
+    # Tests run with --import-mode=importlib, where test folders are not importable; a unique
+    # module name keeps these factories apart from other services' factories.py.
+    name = "auth_service_tests_factories"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("factories.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+factories = _load_factories()
+
+
+@pytest.fixture(scope="session")
+def settings() -> AuthSettings:
+    return factories.settings_for_tests()
+
+
+@pytest.fixture(scope="session")
+async def database(settings: AuthSettings) -> AuthSettings:
+    await prepare_database(settings, SERVICE_DIR)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(database: AuthSettings) -> FastAPI:
+    return create_app(database)
+
+
+@pytest.fixture(scope="session")
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(app) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def sessions(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[AsyncSession]:
+    sessions: async_sessionmaker[AsyncSession] = app.state.kit.sessions
+    return sessions
+
+
+@pytest.fixture(scope="session")
+def tokens(app: FastAPI, client: httpx.AsyncClient) -> Tokens:
+    tokens: Tokens = app.state.kit.extra["tokens"]
+    return tokens
+
+
+@pytest.fixture
+def factory(client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -> Any:
+    return factories.AuthFactory(client, sessions)

@@ -1,0 +1,3 @@
+from cart_service.cli import main
+
+raise SystemExit(main())

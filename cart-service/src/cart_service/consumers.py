@@ -1,0 +1,56 @@
+"""Event handlers: one per event type, each translating the event into a service call.
+The envelope's `occurred_at` orders events about the same product: older ones are ignored."""
+
+from service_kit.consumer import Handlers
+from shop_contracts import Envelope
+from shop_contracts.events import (
+    OrderCreated,
+    ProductCreated,
+    ProductDeleted,
+    ProductUpdated,
+    StockUpdated,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cart_service import service
+
+handlers = Handlers()
+
+
+async def _record_catalog(
+    session: AsyncSession, event: ProductCreated | ProductUpdated, envelope: Envelope
+) -> None:
+    await service.record_product(
+        session,
+        event.product_id,
+        name=event.name,
+        price_cents=event.price_cents,
+        currency=event.currency,
+        as_of=envelope.occurred_at,
+    )
+
+
+@handlers.on(ProductCreated)
+async def product_created(session: AsyncSession, event: ProductCreated, envelope: Envelope) -> None:
+    await _record_catalog(session, event, envelope)
+    await service.record_stock(session, event.product_id, event.stock, envelope.occurred_at)
+
+
+@handlers.on(ProductUpdated)
+async def product_updated(session: AsyncSession, event: ProductUpdated, envelope: Envelope) -> None:
+    await _record_catalog(session, event, envelope)
+
+
+@handlers.on(ProductDeleted)
+async def product_deleted(session: AsyncSession, event: ProductDeleted, envelope: Envelope) -> None:
+    await service.record_deletion(session, event.product_id, envelope.occurred_at)
+
+
+@handlers.on(StockUpdated)
+async def stock_updated(session: AsyncSession, event: StockUpdated, envelope: Envelope) -> None:
+    await service.record_stock(session, event.product_id, event.stock, envelope.occurred_at)
+
+
+@handlers.on(OrderCreated)
+async def order_created(session: AsyncSession, event: OrderCreated, envelope: Envelope) -> None:
+    await service.order_placed(session, event.user_id, envelope.occurred_at)

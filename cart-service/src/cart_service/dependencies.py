@@ -1,0 +1,6 @@
+"""Request dependencies: the unit of work and the caller (both from the kit)."""
+
+from service_kit.auth import CurrentUser
+from service_kit.db import SessionDep
+
+__all__ = ["CurrentUser", "SessionDep"]

@@ -1,0 +1,40 @@
+"""The cart service keeps its OpenAPI contract under fuzzing (schemathesis), and every
+protected route refuses missing and bad tokens with 401."""
+
+import pytest
+from cart_service.main import create_app
+from cart_service_tests_factories import test_settings as settings_for_tests
+from service_kit.contract_testing import (
+    LiveServer,
+    assert_auth_enforced,
+    assert_error_bodies_declared,
+    check_case,
+    load_schema,
+)
+
+schema = load_schema(create_app(settings_for_tests()), max_examples=20)
+
+
+@pytest.fixture(scope="module")
+def live(database, minter):
+    with LiveServer(create_app(database)) as server:
+        minter.install(server.app)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def customer_headers(minter):
+    return minter.headers()
+
+
+@schema.parametrize()
+def test_api_keeps_its_contract(case, live, customer_headers):
+    check_case(case, live, headers=customer_headers)
+
+
+def test_protected_operations_refuse_missing_and_bad_tokens(live):
+    assert_auth_enforced(live)
+
+
+def test_error_responses_are_declared_as_the_shared_error_body(live):
+    assert_error_bodies_declared(live.app.openapi())

@@ -1,0 +1,79 @@
+"""Cart tests run against the machine's PostgreSQL (database shop_cart_test), RabbitMQ and
+Redis.
+
+One app (with its lifespan: outbox relay and event consumer) serves the whole session; every
+test makes its own products and shoppers, so tests do not depend on each other's data.
+"""
+
+import importlib.util
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from cart_service.config import CartSettings
+from cart_service.main import create_app
+from fastapi import FastAPI
+from service_kit.testing import TokenMinter, app_client, prepare_database
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+
+
+def _load_factories() -> ModuleType:
+    # Tests run with --import-mode=importlib, where test folders are not importable; a unique
+    # module name keeps these factories apart from other services' factories.py.
+    name = "cart_service_tests_factories"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("factories.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+factories = _load_factories()
+
+
+@pytest.fixture(scope="session")
+def settings() -> CartSettings:
+    return factories.test_settings()
+
+
+@pytest.fixture(scope="session")
+async def database(settings: CartSettings) -> CartSettings:
+    await prepare_database(settings, SERVICE_DIR)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(database: CartSettings) -> FastAPI:
+    return create_app(database)
+
+
+@pytest.fixture(scope="session")
+def minter() -> TokenMinter:
+    return TokenMinter()
+
+
+@pytest.fixture(scope="session")
+async def client(app: FastAPI, minter: TokenMinter) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(app) as client:
+        minter.install(app)
+        yield client
+
+
+@pytest.fixture(scope="session")
+def sessions(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[AsyncSession]:
+    sessions: async_sessionmaker[AsyncSession] = app.state.kit.sessions
+    return sessions
+
+
+@pytest.fixture
+def factory(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], minter: TokenMinter
+) -> Any:
+    return factories.CartFactory(client, sessions, minter)

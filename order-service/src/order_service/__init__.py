@@ -1,0 +1,1 @@
+"""The order service: checkout of a customer's cart and the order lifecycle of the saga."""

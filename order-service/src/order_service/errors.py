@@ -1,0 +1,74 @@
+"""The order service's errors, and the error responses its OpenAPI declares."""
+
+from typing import Any
+
+from service_kit.errors import AppError, Conflict, NotFound, ServiceUnavailable
+from shop_contracts import ErrorResponse, OrderStatus
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+    message = "There is no such order."
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, status: OrderStatus, action: str) -> None:
+        super().__init__(f"The order is {status.value}; it cannot be {action}.")
+
+
+class EmptyCart(Conflict):
+    code = "empty_cart"
+    message = "The cart is empty; add items before checking out."
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+    message = "Some items are not available in the quantity in the cart."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different request body."
+
+
+class CartUnavailable(ServiceUnavailable):
+    code = "cart_unavailable"
+    message = "The cart service is unavailable; try again shortly."
+
+
+class CartTimeout(AppError):
+    status_code = 504
+    code = "cart_timeout"
+    message = "The cart service did not answer in time; try again shortly."
+
+
+class CartBadResponse(AppError):
+    status_code = 502
+    code = "cart_bad_response"
+    message = "The cart service gave an unusable answer; try again shortly."
+
+
+_DESCRIPTIONS = {
+    400: "The body could not be read (not JSON, or not UTF-8)",
+    401: "Not authenticated",
+    403: "Authenticated but not allowed",
+    404: "Not found (also another customer's order)",
+    409: "Conflicts with the order's state, the cart, or an earlier use of the Idempotency-Key",
+    422: "Invalid input; `details` names the fields",
+    502: "The cart service answered with something unusable",
+    503: "The cart service is unavailable",
+    504: "The cart service is too slow",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error bodies a route can answer with."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in sorted(set(statuses)):
+        response: dict[str, Any] = {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
+        if status == 401:
+            response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+        responses[status] = response
+    return responses

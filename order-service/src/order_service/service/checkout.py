@@ -1,0 +1,157 @@
+"""Checkout: the caller's cart becomes a PENDING order and an order.created event, once per
+Idempotency-Key.
+
+The key is looked up first, so a retry returns the order without asking the cart again (which
+the order.created event empties). A new key is claimed with an INSERT into its primary key in
+the same transaction as the order: a concurrent request with the same key waits on that insert,
+then finds the key taken and returns the winner's order. A refused checkout (empty cart, short
+stock) rolls back and keeps no key, so the same key can be retried after fixing the cart.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from service_kit.outbox import add_event
+from shop_contracts import OrderStatus
+from shop_contracts.events import OrderCreated, OrderLine
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from order_service import repository
+from order_service.cart_client import Cart, CartReader
+from order_service.errors import (
+    CartBadResponse,
+    EmptyCart,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    OrderNotFound,
+)
+from order_service.models import IdempotencyKey, Order, OrderItem, OrderStatusChange, utcnow
+from order_service.schemas import CheckoutRequest
+
+
+@dataclass(frozen=True)
+class Placement:
+    order: Order
+    created: bool  # False: an earlier request with the same key placed it
+
+
+def request_hash(request: CheckoutRequest) -> str:
+    """A fingerprint of the request body, independent of its JSON formatting."""
+    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+
+
+def shortages(cart: Cart) -> list[dict[str, Any]]:
+    """What stops the cart being bought as it is, as error details."""
+    details: list[dict[str, Any]] = []
+    for problem in cart.problems:
+        available = problem.available or 0
+        if problem.code == "insufficient_stock":
+            message = f"{problem.quantity} in the cart, {available} in stock"
+        else:
+            message = "no longer sold"
+        details.append(
+            {
+                "field": "items",
+                "type": problem.code,
+                "message": f"Product {problem.product_id}: {message}.",
+                "product_id": str(problem.product_id),
+                "requested": problem.quantity,
+                "available": available,
+            }
+        )
+    return details
+
+
+def checkout_lines(cart: Cart) -> list[OrderItem]:
+    """The cart's lines as order items (name and price snapshots), if it can be bought."""
+    if not cart.ready or cart.problems:
+        raise InsufficientStock(details=shortages(cart))
+    if not cart.items:
+        raise EmptyCart()
+    return [
+        OrderItem(
+            position=position,
+            product_id=line.product_id,
+            name=line.name,
+            unit_price_cents=line.unit_price_cents,
+            quantity=line.quantity,
+        )
+        for position, line in enumerate(cart.items)
+    ]
+
+
+async def _replay(session: AsyncSession, claim: IdempotencyKey, fingerprint: str) -> Placement:
+    if claim.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    order = await repository.get_order(session, claim.order_id)
+    if order is None:  # the key's foreign key cascades, so only a concurrent deletion
+        raise OrderNotFound()
+    return Placement(order, created=False)
+
+
+async def place_order(
+    session: AsyncSession,
+    carts: CartReader,
+    *,
+    user_id: uuid.UUID,
+    authorization: str,
+    idempotency_key: str,
+    request: CheckoutRequest,
+    default_currency: str,
+) -> Placement:
+    fingerprint = request_hash(request)
+    earlier = await repository.find_idempotency_key(session, user_id, idempotency_key)
+    if earlier is not None:
+        return await _replay(session, earlier, fingerprint)
+
+    cart = await carts.cart_of(authorization)
+    if cart.user_id != user_id:
+        raise CartBadResponse()
+    items = checkout_lines(cart)
+
+    order_id = uuid.uuid4()
+    if not await repository.claim_idempotency_key(
+        session, user_id, idempotency_key, fingerprint, order_id
+    ):
+        # A concurrent request with this key committed its order while we were checking.
+        winner = await repository.find_idempotency_key(session, user_id, idempotency_key)
+        assert winner is not None, "a taken key is committed"
+        return await _replay(session, winner, fingerprint)
+
+    now = utcnow()
+    order = Order(
+        id=order_id,
+        user_id=user_id,
+        status=OrderStatus.PENDING,
+        total_cents=sum(item.unit_price_cents * item.quantity for item in items),
+        currency=cart.currency or default_currency,
+        payment_method=request.payment_method,
+        shipping_address=request.shipping_address.model_dump(mode="json"),
+        created_at=now,
+        updated_at=now,
+        items=items,
+        history=[OrderStatusChange(status=OrderStatus.PENDING, at=now)],
+    )
+    await repository.add_order(session, order)
+    await add_event(
+        session,
+        OrderCreated(
+            order_id=order.id,
+            user_id=user_id,
+            items=[
+                OrderLine(
+                    product_id=item.product_id,
+                    name=item.name,
+                    quantity=item.quantity,
+                    unit_price_cents=item.unit_price_cents,
+                )
+                for item in items
+            ],
+            total_cents=order.total_cents,
+            currency=order.currency,
+            payment_method=order.payment_method,
+        ),
+    )
+    return Placement(order, created=True)

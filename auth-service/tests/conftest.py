@@ -6,7 +6,7 @@ do not depend on each other's data.
 
 import importlib.util
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,7 +17,7 @@ from auth_service.config import AuthSettings
 from auth_service.main import create_app
 from auth_service.service import Tokens
 from fastapi import FastAPI
-from service_kit.testing import app_client, prepare_database
+from service_kit.testing import app_client, prepare_database, private_vhost
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -39,8 +39,15 @@ factories = _load_factories()
 
 
 @pytest.fixture(scope="session")
-def settings() -> AuthSettings:
-    return factories.settings_for_tests()
+def amqp_url() -> Iterator[str]:
+    """This suite's own broker: other suites' live consumers never take its events."""
+    with private_vhost("auth") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(amqp_url: str) -> AuthSettings:
+    return factories.settings_for_tests(amqp_url=amqp_url)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ test makes its own products and shoppers, so tests do not depend on each other's
 
 import importlib.util
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,7 +17,7 @@ import pytest
 from cart_service.config import CartSettings
 from cart_service.main import create_app
 from fastapi import FastAPI
-from service_kit.testing import TokenMinter, app_client, prepare_database
+from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -39,8 +39,15 @@ factories = _load_factories()
 
 
 @pytest.fixture(scope="session")
-def settings() -> CartSettings:
-    return factories.test_settings()
+def amqp_url() -> Iterator[str]:
+    """This suite's own broker: other suites' live consumers never take its events."""
+    with private_vhost("cart") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(amqp_url: str) -> CartSettings:
+    return factories.test_settings(amqp_url=amqp_url)
 
 
 @pytest.fixture(scope="session")

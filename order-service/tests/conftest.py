@@ -7,7 +7,7 @@ tests do not depend on each other's data.
 
 import importlib.util
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from order_service.config import OrderSettings
 from order_service.main import create_app
-from service_kit.testing import TokenMinter, app_client, prepare_database
+from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -47,8 +47,15 @@ async def cart_service() -> AsyncIterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def settings(cart_service: Any) -> OrderSettings:
-    return factories.order_settings(cart_url=cart_service.url)
+def amqp_url() -> Iterator[str]:
+    """This suite's own broker: other suites' live consumers never take its events."""
+    with private_vhost("order") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(cart_service: Any, amqp_url: str) -> OrderSettings:
+    return factories.order_settings(cart_url=cart_service.url, amqp_url=amqp_url)
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,6 @@ and our consumer would refund payments while a test is looking at them.
 """
 
 import importlib.util
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -27,7 +24,7 @@ from payment_service.config import PaymentSettings
 from payment_service.consumers import build_handlers
 from payment_service.main import create_app
 from service_kit.consumer import Handlers
-from service_kit.testing import TokenMinter, app_client, prepare_database
+from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -48,37 +45,15 @@ def _load_factories() -> ModuleType:
 factories = _load_factories()
 
 
-def _rabbitmqctl(*args: str) -> bool:
-    done = subprocess.run(
-        ["rabbitmqctl", "-q", *args], check=False, capture_output=True, timeout=60
-    )
-    return done.returncode == 0
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    with private_vhost("payment") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def amqp_url() -> Iterator[str | None]:
-    """A vhost of this run's payment tests (deleted at the end), or None where rabbitmqctl is
-    not at hand (then the run's shared vhost is used)."""
-    shared = os.environ.get("AMQP_URL")
-    if not shared or not shutil.which("rabbitmqctl"):
-        yield None
-        return
-    base, _, vhost = shared.rpartition("/")
-    private = f"{vhost or 'shop_test'}_payment"
-    _rabbitmqctl("delete_vhost", private)
-    if not (
-        _rabbitmqctl("add_vhost", private)
-        and _rabbitmqctl("set_permissions", "-p", private, "guest", ".*", ".*", ".*")
-    ):
-        yield None
-        return
-    yield f"{base}/{private}"
-    _rabbitmqctl("delete_vhost", private)
-
-
-@pytest.fixture(scope="session")
-def settings(amqp_url: str | None) -> PaymentSettings:
-    return factories.service_settings(**({"amqp_url": amqp_url} if amqp_url else {}))
+def settings(amqp_url: str) -> PaymentSettings:
+    return factories.service_settings(amqp_url=amqp_url)
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,6 @@ import uuid
 
 import pytest
 from fastapi import APIRouter
-from sqlalchemy import text
-
 from service_kit.app import create_service_app
 from service_kit.context import TraceParent, outgoing_headers
 from service_kit.db import SessionDep
@@ -13,6 +11,7 @@ from service_kit.outbox import add_event
 from service_kit.testing import app_client
 from shop_contracts import Envelope
 from shop_contracts.events import ProductDeleted
+from sqlalchemy import text
 
 router = APIRouter()
 

@@ -5,6 +5,8 @@
 - `TokenMinter`: a signing key of the test's own, to mint access tokens a service will accept
   (the service's verifier is given the minter's JWKS), and hostile tokens for negative tests.
 - `ServiceProcess`: a service as a real process on a port, for gateway and system tests.
+- `private_vhost`: a RabbitMQ virtual host of one test suite's own, so the live consumers of
+  other suites in the same pytest run never take its events.
 """
 
 import asyncio
@@ -17,8 +19,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -162,3 +164,28 @@ class ServiceProcess:
 
     def kill(self) -> None:
         self.stop(signal.SIGKILL)
+
+
+def _rabbitmqctl(*args: str) -> bool:
+    result = subprocess.run(
+        ["rabbitmqctl", "-q", *args], capture_output=True, check=False, timeout=60
+    )
+    return result.returncode == 0
+
+
+@contextmanager
+def private_vhost(suite: str) -> Iterator[str]:
+    """AMQP URL of a fresh virtual host `<run's vhost>_<suite>`, deleted afterwards."""
+    shared = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/shop_test")
+    base, _, vhost = shared.rpartition("/")
+    private = f"{vhost or 'shop_test'}_{suite}"
+    _rabbitmqctl("delete_vhost", private)
+    if not (
+        _rabbitmqctl("add_vhost", private)
+        and _rabbitmqctl("set_permissions", "-p", private, "guest", ".*", ".*", ".*")
+    ):
+        raise RuntimeError(f"could not create the RabbitMQ virtual host {private}")
+    try:
+        yield f"{base}/{private}"
+    finally:
+        _rabbitmqctl("delete_vhost", private)

@@ -1,6 +1,6 @@
 """The auth service's errors, and the error responses its OpenAPI declares."""
 
-from typing import Any
+from functools import partial
 
 from service_kit.errors import (
     AppError,
@@ -10,7 +10,7 @@ from service_kit.errors import (
     Unauthorized,
     error_response,
 )
-from shop_contracts import ErrorResponse
+from service_kit.errors import error_responses as kit_error_responses
 from starlette.responses import Response
 
 
@@ -71,19 +71,5 @@ _DESCRIPTIONS = {
     422: "Invalid input; `details` names the fields",
     429: "Rate limited; see Retry-After",
 }
-_HEADERS = {
-    401: {"WWW-Authenticate": {"schema": {"type": "string"}}},
-    429: {"Retry-After": {"schema": {"type": "integer"}, "required": True}},
-}
 
-
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error bodies a route can answer with."""
-    return {
-        status: {
-            "model": ErrorResponse,
-            "description": _DESCRIPTIONS[status],
-            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
-        }
-        for status in sorted(set(statuses))
-    }
+error_responses = partial(kit_error_responses, descriptions=_DESCRIPTIONS)

@@ -1,10 +1,10 @@
 """The cart service's errors, and the error responses its OpenAPI declares."""
 
 import uuid
-from typing import Any
+from functools import partial
 
 from service_kit.errors import Conflict, NotFound
-from shop_contracts import ErrorResponse
+from service_kit.errors import error_responses as kit_error_responses
 
 
 class ProductNotFound(NotFound):
@@ -71,16 +71,5 @@ _DESCRIPTIONS = {
     409: "More than the available stock, or more than a cart line may hold",
     422: "Invalid input; `details` names the fields",
 }
-_HEADERS = {401: {"WWW-Authenticate": {"schema": {"type": "string"}}}}
 
-
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error bodies a route can answer with."""
-    return {
-        status: {
-            "model": ErrorResponse,
-            "description": _DESCRIPTIONS[status],
-            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
-        }
-        for status in sorted(set(statuses))
-    }
+error_responses = partial(kit_error_responses, descriptions=_DESCRIPTIONS)

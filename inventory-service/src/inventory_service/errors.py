@@ -1,10 +1,10 @@
 """The inventory service's errors, and the error responses its OpenAPI declares."""
 
 import uuid
-from typing import Any
+from functools import partial
 
 from service_kit.errors import Conflict, NotFound
-from shop_contracts import ErrorResponse
+from service_kit.errors import error_responses as kit_error_responses
 
 
 class StockNotFound(NotFound):
@@ -62,16 +62,5 @@ _DESCRIPTIONS = {
     409: "Stock would go below zero or above the maximum",
     422: "Invalid input; `details` names the fields",
 }
-_HEADERS = {401: {"WWW-Authenticate": {"schema": {"type": "string"}}}}
 
-
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error bodies a route can answer with."""
-    return {
-        status: {
-            "model": ErrorResponse,
-            "description": _DESCRIPTIONS[status],
-            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
-        }
-        for status in sorted(set(statuses))
-    }
+error_responses = partial(kit_error_responses, descriptions=_DESCRIPTIONS)

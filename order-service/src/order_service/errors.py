@@ -1,9 +1,10 @@
 """The order service's errors, and the error responses its OpenAPI declares."""
 
-from typing import Any
+from functools import partial
 
 from service_kit.errors import AppError, Conflict, NotFound, ServiceUnavailable
-from shop_contracts import ErrorResponse, OrderStatus
+from service_kit.errors import error_responses as kit_error_responses
+from shop_contracts import OrderStatus
 
 
 class OrderNotFound(NotFound):
@@ -62,13 +63,4 @@ _DESCRIPTIONS = {
     504: "The cart service is too slow",
 }
 
-
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error bodies a route can answer with."""
-    responses: dict[int | str, dict[str, Any]] = {}
-    for status in sorted(set(statuses)):
-        response: dict[str, Any] = {"model": ErrorResponse, "description": _DESCRIPTIONS[status]}
-        if status == 401:
-            response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
-        responses[status] = response
-    return responses
+error_responses = partial(kit_error_responses, descriptions=_DESCRIPTIONS)

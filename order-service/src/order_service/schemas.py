@@ -11,7 +11,7 @@ from order_service.models import Order
 
 # Storable, printable text: PostgreSQL refuses NUL characters, and a label with control
 # characters or only blanks is a mistake. Non-blank at both ends.
-_TEXT = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
+_TEXT = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
 
 
 def _text(max_length: int, example: str) -> object:

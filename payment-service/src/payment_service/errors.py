@@ -1,9 +1,9 @@
 """The payment service's errors, and the error responses its OpenAPI declares."""
 
-from typing import Any
+from functools import partial
 
 from service_kit.errors import AppError, NotFound
-from shop_contracts import ErrorResponse
+from service_kit.errors import error_responses as kit_error_responses
 
 
 class InvalidCard(AppError):
@@ -26,16 +26,5 @@ _DESCRIPTIONS = {
     404: "Not found (also another user's payment)",
     422: "Invalid input; `details` names the fields",
 }
-_HEADERS = {401: {"WWW-Authenticate": {"schema": {"type": "string"}}}}
 
-
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error bodies a route can answer with."""
-    return {
-        status: {
-            "model": ErrorResponse,
-            "description": _DESCRIPTIONS[status],
-            **({"headers": _HEADERS[status]} if status in _HEADERS else {}),
-        }
-        for status in sorted(set(statuses))
-    }
+error_responses = partial(kit_error_responses, descriptions=_DESCRIPTIONS)

@@ -183,6 +183,41 @@ async def _unexpected(_: Request, exc: Exception) -> Response:
     return error_response(500, "internal_error", "Something went wrong on our side.")
 
 
+_RESPONSE_DESCRIPTIONS = {
+    400: "The body could not be read (not JSON, or not UTF-8)",
+    401: "Not authenticated, or the token is invalid",
+    403: "Authenticated but not allowed",
+    404: "Not found",
+    409: "Conflicts with the current state",
+    413: "The body is too large",
+    422: "Invalid input; the details name each field",
+    429: "Rate limited; retry after the given seconds",
+    502: "An upstream service answered badly",
+    503: "A dependency is unavailable",
+    504: "A dependency was too slow",
+}
+_RESPONSE_HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "required": True}},
+}
+
+
+def error_responses(
+    *statuses: int, descriptions: dict[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error bodies a route can answer with, so the published
+    schema (and the contract tests that check answers against it) knows each of them."""
+    described = {**_RESPONSE_DESCRIPTIONS, **(descriptions or {})}
+    return {
+        status: {
+            "model": ErrorResponse,
+            "description": described[status],
+            **({"headers": _RESPONSE_HEADERS[status]} if status in _RESPONSE_HEADERS else {}),
+        }
+        for status in sorted(set(statuses))
+    }
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

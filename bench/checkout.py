@@ -185,7 +185,6 @@ async def open_loop(
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     fleet = Fleet(
         db_suffix="_bench",
-        port_base=28000,
         env={"RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING", "ACCESS_LOG": "false"},
     )
     fleet.prepare()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import httpx
+from service_kit.testing import free_port
 
 from platform_services import ROOT, Service, present
 
@@ -24,15 +25,20 @@ ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.
 @dataclass
 class Fleet:
     db_suffix: str = "_systest"
-    port_base: int = 18000
     env: dict[str, str] = field(default_factory=dict)
     services: list[Service] = field(default_factory=present)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     admin_email: str = "admin@systest.local"
     admin_password: str = "systest-admin-password"
 
+    ports: dict[str, int] = field(default_factory=dict)
+
     def port(self, service: Service) -> int:
-        return self.port_base + service.port - 8000
+        """A port free when first asked, kept for the fleet's life (never a fixed one, which
+        another process on the machine may hold)."""
+        if service.name not in self.ports:
+            self.ports[service.name] = free_port()
+        return self.ports[service.name]
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.port(self.service(name))}"

@@ -142,8 +142,8 @@ async def _check(dbs: dict[str, asyncpg.Connection], report: Report) -> None:
     sold = {r["product_id"]: r["sold"] for r in paid_orders}
     rows = await inventory.fetch(
         "SELECT s.product_id, s.stock, "
-        "coalesce(sum(m.delta) FILTER (WHERE m.reason NOT IN ('order', 'order_return')), 0)::bigint "
-        "AS supplied, "
+        "coalesce(sum(m.delta) FILTER (WHERE m.reason NOT IN ('order', 'order_return')), 0)"
+        "::bigint AS supplied, "
         "coalesce(sum(m.delta), 0)::bigint AS ledger "
         "FROM stock_items s LEFT JOIN stock_movements m ON m.product_id = s.product_id "
         "GROUP BY s.product_id, s.stock"

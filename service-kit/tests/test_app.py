@@ -219,3 +219,20 @@ async def test_method_not_allowed_lists_every_method_of_the_path(client):
     assert resp.status_code == 405
     assert resp.json()["error"]["code"] == "method_not_allowed"
     assert set(resp.headers["allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_database_out_of_connections_is_503_not_500():
+    import asyncpg
+    import sqlalchemy.exc
+
+    from service_kit.errors import _is_unavailable
+
+    class AdaptedError(Exception):
+        pass
+
+    orig = AdaptedError("too many")
+    orig.__cause__ = asyncpg.exceptions.TooManyConnectionsError("remaining connection slots")
+    assert _is_unavailable(sqlalchemy.exc.DBAPIError("SELECT 1", {}, orig))
+    assert _is_unavailable(sqlalchemy.exc.TimeoutError("pool"))
+    assert not _is_unavailable(sqlalchemy.exc.DBAPIError("SELECT 1", {}, AdaptedError("syntax")))
+    assert not _is_unavailable(RuntimeError("bug"))

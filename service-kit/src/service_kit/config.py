@@ -38,7 +38,9 @@ class ServiceSettings(BaseSettings):
     database_name: str = ""
     database_user: str = ""
     database_password: SecretStr = dev_secret("database-password")
-    db_pool_size: int = 10
+    # Nine services share one PostgreSQL (100 connections by default): each keeps at most this
+    # many for requests and consumers, plus two for its outbox relay and one listening.
+    db_pool_size: int = 8
     postgres_extensions: tuple[str, ...] = ()
 
     amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")

@@ -8,7 +8,9 @@ says nothing about the code, and whose traceback goes to the log only.
 import logging
 from typing import Any
 
+import asyncpg
 import orjson
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
@@ -178,7 +180,36 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, code, message, headers=headers)
 
 
+def _is_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or gave no connection in time: not the request's fault,
+    and worth retrying, so 503 rather than 500."""
+    if isinstance(exc, sqlalchemy.exc.TimeoutError | sqlalchemy.exc.InterfaceError):
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+        cause = getattr(orig, "__cause__", None) or orig
+        return isinstance(
+            cause,
+            OSError
+            | TimeoutError
+            | asyncpg.exceptions.TooManyConnectionsError
+            | asyncpg.exceptions.CannotConnectNowError
+            | asyncpg.exceptions.ConnectionDoesNotExistError,
+        )
+    return False
+
+
 async def _unexpected(_: Request, exc: Exception) -> Response:
+    if _is_unavailable(exc):
+        log.warning("database unavailable", exc_info=exc)
+        return error_response(
+            503,
+            "service_unavailable",
+            "The service's database is unavailable; try again shortly.",
+            headers={"Retry-After": "1"},
+        )
     log.error("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "Something went wrong on our side.")
 

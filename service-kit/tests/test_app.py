@@ -224,7 +224,6 @@ async def test_method_not_allowed_lists_every_method_of_the_path(client):
 def test_database_out_of_connections_is_503_not_500():
     import asyncpg
     import sqlalchemy.exc
-
     from service_kit.errors import _is_unavailable
 
     class AdaptedError(Exception):

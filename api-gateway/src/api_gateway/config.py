@@ -66,9 +66,8 @@ class GatewaySettings(ServiceSettings):
     rate_limit_ip_burst: float = 200.0
     rate_limit_user_per_second: float = 50.0
     rate_limit_user_burst: float = 100.0
-    # How many trusted proxies (load balancers) stand in front of the gateway; with 0 the
-    # client's own X-Forwarded-For is ignored and replaced by the peer address.
-    forwarded_for_hops: int = 0
+    # The client address (rate limits, X-Forwarded-For) is the peer's, or what uvicorn takes
+    # from X-Forwarded-For when the peer is in FORWARDED_ALLOW_IPS (default: localhost only).
 
     access_log: bool = True
 

@@ -34,3 +34,8 @@ class BadGateway(AppError):
 
     def __init__(self, service: str) -> None:
         super().__init__(f"The {service} service gave no valid answer.")
+
+
+class UnknownService(NotFound):
+    def __init__(self, service: str) -> None:
+        super().__init__(f"There is no service named {service!r}.")

@@ -27,6 +27,7 @@ class Rule:
     methods: frozenset[str] | None
     path: str  # the template, e.g. /api/orders/{id}/ship; also the route label in metrics
     access: Access
+    area: str
     regex: re.Pattern[str]
 
     def matches(self, method: str, path: str) -> bool:
@@ -50,11 +51,7 @@ def rule(method: str, template: str, access: Access) -> Rule:
         methods = frozenset(method.split("|"))
         if "GET" in methods:
             methods |= {"HEAD"}
-    return Rule(methods, template, access, _compile(template))
-
-
-def _area(template: str) -> str:
-    return template.split("/")[2]
+    return Rule(methods, template, access, template.split("/")[2], _compile(template))
 
 
 RULES: tuple[Rule, ...] = (
@@ -99,7 +96,7 @@ class Policy:
     def __init__(self, rules: tuple[Rule, ...] = RULES) -> None:
         self._by_area: dict[str, list[Rule]] = {}
         for r in rules:
-            self._by_area.setdefault(_area(r.path), []).append(r)
+            self._by_area.setdefault(r.area, []).append(r)
 
     @property
     def areas(self) -> frozenset[str]:

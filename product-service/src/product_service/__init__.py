@@ -1,0 +1,1 @@
+"""The catalog: products, categories, search and a stock read model fed by inventory events."""

@@ -1,0 +1,3 @@
+from product_service.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,17 @@
+"""Events the product service follows: one function per event type, translating it into a call
+of the service. The kit runs each in its own transaction with the inbox row, so a duplicate
+(same event id) is skipped before it gets here."""
+
+from service_kit.consumer import Handlers
+from shop_contracts import Envelope
+from shop_contracts.events import StockUpdated
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from product_service import service
+
+handlers = Handlers()
+
+
+@handlers.on(StockUpdated)
+async def on_stock_updated(session: AsyncSession, event: StockUpdated, envelope: Envelope) -> None:
+    await service.apply_stock_level(session, event.product_id, event.stock, envelope.occurred_at)

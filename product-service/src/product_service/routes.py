@@ -1,0 +1,162 @@
+"""HTTP routes: parse, call the service, shape the response. The paths are the gateway's."""
+
+import hashlib
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from product_service import service
+from product_service.dependencies import (
+    ReadSessionDep,
+    ReadSessionsDep,
+    RequireAdmin,
+    SearchCacheDep,
+    SessionDep,
+    SettingsDep,
+)
+from product_service.errors import error_responses
+from product_service.images import render_svg
+from product_service.schemas import (
+    CategoryCount,
+    Facets,
+    PriceRange,
+    ProductCreate,
+    ProductOut,
+    ProductPage,
+    ProductUpdate,
+    SearchParams,
+)
+from product_service.search import SearchRequest, filters_from
+
+router = APIRouter(prefix="/api")
+
+PICTURE_HEADERS = {
+    "Cache-Control": "public, max-age=86400",
+    # A picture is a document of its own when opened directly: allow nothing active in it.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@router.get(
+    "/products",
+    tags=["catalog"],
+    summary="Search and filter the catalog",
+    responses=error_responses(422),
+)
+async def search_products(
+    session: ReadSessionDep,
+    new_session: ReadSessionsDep,
+    cache: SearchCacheDep,
+    params: Annotated[SearchParams, Query()],
+) -> ProductPage:
+    request = SearchRequest(
+        q=params.q,
+        filters=filters_from(
+            params.category, params.min_price_cents, params.max_price_cents, params.in_stock
+        ),
+        sort=params.sort,
+        limit=params.limit,
+        offset=params.offset,
+    )
+    result = await service.search(session, request, cache, new_session)
+    facets = result.facets
+    return ProductPage(
+        items=[ProductOut.model_validate(p) for p in result.items],
+        total=facets.total,
+        limit=params.limit,
+        offset=params.offset,
+        facets=Facets(
+            categories=[CategoryCount(name=n, count=c) for n, c in facets.categories],
+            price=PriceRange(min_cents=facets.min_price_cents, max_cents=facets.max_price_cents),
+        ),
+        corrected_query=result.corrected,
+    )
+
+
+@router.get(
+    "/products/{product_id}",
+    tags=["catalog"],
+    summary="One product",
+    responses=error_responses(404, 422),
+)
+async def get_product(session: ReadSessionDep, product_id: uuid.UUID) -> ProductOut:
+    return ProductOut.model_validate(await service.get_product(session, product_id))
+
+
+@router.get(
+    "/products/{product_id}/image.svg",
+    tags=["catalog"],
+    summary="The product's generated picture",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+        304: {"description": "Not modified"},
+        **error_responses(404, 422),
+    },
+)
+async def product_picture(
+    session: ReadSessionDep,
+    product_id: uuid.UUID,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    product = await service.get_product_for_picture(session, product_id)
+    svg = render_svg(product.id, product.name, product.category)
+    etag = '"' + hashlib.sha256(svg.encode()).hexdigest()[:32] + '"'
+    headers = {**PICTURE_HEADERS, "ETag": etag}
+    if if_none_match is not None and etag in (t.strip() for t in if_none_match.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+@router.get("/categories", tags=["catalog"], summary="Categories of live products")
+async def list_categories(session: ReadSessionDep) -> list[CategoryCount]:
+    return [CategoryCount(name=n, count=c) for n, c in await service.list_categories(session)]
+
+
+@router.post(
+    "/products",
+    status_code=201,
+    tags=["admin"],
+    summary="Add a product",
+    responses=error_responses(400, 401, 403, 422),
+)
+async def create_product(
+    session: SessionDep, settings: SettingsDep, _: RequireAdmin, body: ProductCreate
+) -> ProductOut:
+    product = await service.create_product(session, **body.model_dump(), currency=settings.currency)
+    return ProductOut.model_validate(product)
+
+
+@router.patch(
+    "/products/{product_id}",
+    tags=["admin"],
+    summary="Change some fields of a product",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def update_product(
+    session: SessionDep,
+    cache: SearchCacheDep,
+    _: RequireAdmin,
+    product_id: uuid.UUID,
+    body: ProductUpdate,
+) -> ProductOut:
+    product = await service.update_product(session, product_id, body.changes())
+    cache.clear()
+    return ProductOut.model_validate(product)
+
+
+@router.delete(
+    "/products/{product_id}",
+    status_code=204,
+    tags=["admin"],
+    summary="Remove a product from the catalog",
+    responses=error_responses(401, 403, 404, 422),
+)
+async def delete_product(
+    session: SessionDep, cache: SearchCacheDep, _: RequireAdmin, product_id: uuid.UUID
+) -> Response:
+    await service.delete_product(session, product_id)
+    cache.clear()
+    return Response(status_code=204)

@@ -1,0 +1,35 @@
+"""The product service keeps its OpenAPI contract under fuzzing (schemathesis), and every
+admin route refuses missing and bad tokens with 401."""
+
+import pytest
+from product_service.main import create_app
+from product_service_tests_factories import settings_for_tests
+from service_kit.contract_testing import (
+    LiveServer,
+    assert_auth_enforced,
+    assert_error_bodies_declared,
+    check_case,
+    load_schema,
+)
+
+schema = load_schema(create_app(settings_for_tests()), max_examples=20)
+
+
+@pytest.fixture(scope="module")
+def live(database, minter):
+    with LiveServer(create_app(database)) as server:
+        minter.install(server.app)
+        yield server
+
+
+@schema.parametrize()
+def test_api_keeps_its_contract(case, live, minter):
+    check_case(case, live, headers=minter.headers(role="admin"))
+
+
+def test_admin_operations_refuse_missing_and_bad_tokens(live):
+    assert_auth_enforced(live)
+
+
+def test_error_responses_are_declared_as_the_shared_error_body(live):
+    assert_error_bodies_declared(live.app.openapi())

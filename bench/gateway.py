@@ -1,13 +1,14 @@
 """Gateway overhead on an authenticated, database-backed read: direct vs gateway vs nginx.
 
-    uv run python bench/gateway.py [--duration 10] [--warmup 3] [--connections 1,64]
+    uv run python bench/gateway.py [--rounds 1] [--duration 10] [--warmup 3] [--connections 1,64]
                                    [--service-workers 1] [--gateway-workers 1] [--nginx-workers 1]
 
 Starts the auth service (fresh database shop_auth_bench, one signed-up user), the gateway in
 front of it, and nginx (a generated config in a temporary directory, keep-alive upstream), then
 runs wrk against `GET /api/auth/me` with the user's access token three ways in the same run, at
 each connection count: straight to the service, through the gateway, through nginx. Prints a
-table (req/s, p50, p99) with the ratios, and writes the numbers to bench/results/.
+table (req/s, p50, p99, CPU time per request of the service and the proxy) with the ratios,
+and writes the numbers to bench/results/.
 
 Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`), PostgreSQL and Redis.
 """

@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
     rule(ANY, "/api/auth/{rest:path}", CUSTOMER),
     rule("GET", "/api/products", PUBLIC),
     rule("GET", "/api/products/{id}", PUBLIC),
+    rule("GET", "/api/products/{id}/image.svg", PUBLIC),
     rule(ANY, "/api/products", ADMIN),
     rule(ANY, "/api/products/{rest:path}", ADMIN),
     rule("GET", "/api/categories", PUBLIC),

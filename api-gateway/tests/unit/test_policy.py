@@ -18,6 +18,7 @@ API_ROUTES = [
     ("GET", "/api/auth/.well-known/jwks.json", PUBLIC),
     ("GET", "/api/products", PUBLIC),
     ("GET", f"/api/products/{ID}", PUBLIC),
+    ("GET", f"/api/products/{ID}/image.svg", PUBLIC),
     ("POST", "/api/products", ADMIN),
     ("PATCH", f"/api/products/{ID}", ADMIN),
     ("DELETE", f"/api/products/{ID}", ADMIN),

@@ -32,7 +32,7 @@ from product_service.search import SearchRequest, filters_from
 router = APIRouter(prefix="/api")
 
 PICTURE_HEADERS = {
-    "Cache-Control": "public, max-age=86400",
+    "Cache-Control": "public, max-age=3600",  # a rename shows within the hour
     # A picture is a document of its own when opened directly: allow nothing active in it.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
     "X-Content-Type-Options": "nosniff",

@@ -14,6 +14,9 @@ TEST_VHOST = os.environ.setdefault("SHOP_TEST_VHOST", f"shop_test_{os.getpid()}"
 os.environ.setdefault("ENV", "test")
 os.environ.setdefault("AMQP_URL", f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+# Every suite's app stays up for the whole run, beside the system tests' fleet: small pools keep
+# them all within PostgreSQL's connection limit.
+os.environ.setdefault("DB_POOL_SIZE", "4")
 
 
 def _rabbitmqctl(*args: str) -> None:

@@ -187,8 +187,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         db_suffix="_bench",
         env={"RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING", "ACCESS_LOG": "false"},
     )
-    fleet.prepare()
-    fleet.start_all()
+    await asyncio.to_thread(fleet.prepare)
+    await asyncio.to_thread(fleet.start_all)
     results: dict[str, Any] = {"closed_loop": [], "open_loop": []}
     try:
         limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)

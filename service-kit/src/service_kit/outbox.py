@@ -93,7 +93,8 @@ class OutboxRelay:
         self._stopping = False
 
     async def start(self) -> None:
-        self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=2)
+        # One batch at a time: one connection is all the relay uses.
+        self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=1)
         await self._listen()
 
     async def _listen(self) -> None:

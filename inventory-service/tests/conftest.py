@@ -5,11 +5,8 @@ One app (with its lifespan: outbox relay and event consumer) serves the whole se
 test makes its own products, so tests do not depend on each other's data.
 """
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -17,25 +14,19 @@ import pytest
 from fastapi import FastAPI
 from inventory_service.config import InventorySettings
 from inventory_service.main import create_app
-from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
+from service_kit.testing import (
+    TokenMinter,
+    app_client,
+    load_test_module,
+    prepare_database,
+    private_vhost,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 
 
-def _load_factories() -> ModuleType:
-    # Tests run with --import-mode=importlib, where test folders are not importable; a unique
-    # module name keeps these factories apart from other services' factories.py.
-    name = "inventory_service_tests_factories"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("factories.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-factories = _load_factories()
+factories = load_test_module(__file__, "factories.py", "inventory_service_tests_factories")
 
 
 @pytest.fixture(scope="session")

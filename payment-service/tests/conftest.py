@@ -10,11 +10,8 @@ inventory's would answer our payment.success about unknown products with stock.i
 and our consumer would refund payments while a test is looking at them.
 """
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
@@ -24,25 +21,19 @@ from payment_service.config import PaymentSettings
 from payment_service.consumers import build_handlers
 from payment_service.main import create_app
 from service_kit.consumer import Handlers
-from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
+from service_kit.testing import (
+    TokenMinter,
+    app_client,
+    load_test_module,
+    prepare_database,
+    private_vhost,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 
 
-def _load_factories() -> ModuleType:
-    # Tests run with --import-mode=importlib, where test folders are not importable; a unique
-    # module name keeps these factories apart from other services' factories.py.
-    name = "payment_service_tests_factories"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("factories.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-factories = _load_factories()
+factories = load_test_module(__file__, "factories.py", "payment_service_tests_factories")
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,8 @@ One app (and its lifespan: outbox relay, consumer) serves the whole session. Sea
 an exact catalog, so every test starts from an empty one.
 """
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import ModuleType
 
 import httpx
 import pytest
@@ -17,26 +14,20 @@ from fastapi import FastAPI
 from product_service.config import ProductSettings
 from product_service.dependencies import SEARCH_CACHE
 from product_service.main import create_app
-from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
+from service_kit.testing import (
+    TokenMinter,
+    app_client,
+    load_test_module,
+    prepare_database,
+    private_vhost,
+)
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 
 
-def _load_factories() -> ModuleType:
-    # Tests run with --import-mode=importlib, where test folders are not importable; a unique
-    # module name keeps these factories apart from other services' factories.py.
-    name = "product_service_tests_factories"
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("factories.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-factories = _load_factories()
+factories = load_test_module(__file__, "factories.py", "product_service_tests_factories")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@
 
 import asyncio
 import base64
+import importlib.util
 import os
 import signal
 import socket
@@ -23,6 +24,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -189,3 +191,18 @@ def private_vhost(suite: str) -> Iterator[str]:
         yield f"{base}/{private}"
     finally:
         _rabbitmqctl("delete_vhost", private)
+
+
+def load_test_module(conftest_file: str, filename: str, module_name: str) -> ModuleType:
+    """Import a suite's helper module (e.g. factories.py beside its conftest.py).
+
+    Tests run with --import-mode=importlib, where test folders are not importable; a module
+    name unique to the service keeps one suite's factories apart from another's."""
+    path = Path(conftest_file).with_name(filename)
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -16,8 +16,11 @@ Exit status 1 when any invariant is violated.
 import argparse
 import asyncio
 import os
+import shutil
+import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +29,7 @@ import asyncpg
 
 ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 SAGA_SERVICES = ("order", "payment", "inventory", "product", "cart")
+QUIET_SECONDS = 1.0
 
 
 @dataclass
@@ -55,16 +59,47 @@ async def _connect(service: str, suffix: str) -> asyncpg.Connection | None:
 
 
 async def _wait_settled(dbs: dict[str, asyncpg.Connection], amqp_url: str, settle: float) -> None:
-    """Wait until no order is pending, no outbox row unsent and no consumer queue holds work."""
+    """Wait until no order is pending, no outbox row unsent, no consumer queue holds work, and
+    nothing moved for QUIET_SECONDS: a queue's ready count misses a message a consumer holds
+    (being handled, or waiting to be retried), so the services' inbox and outbox must also have
+    stopped changing, and where `rabbitmqctl` is at hand no message may be unacknowledged."""
     deadline = time.monotonic() + settle
+    quiet_since, last = time.monotonic(), None
     while time.monotonic() < deadline:
         busy = await dbs["order"].fetchval("SELECT count(*) FROM orders WHERE status = 'PENDING'")
+        progress = []
         for conn in dbs.values():
             busy += await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            progress.append(await conn.fetchval("SELECT count(*) FROM inbox"))
+            progress.append(await conn.fetchval("SELECT count(*) FROM outbox"))
         busy += sum((await _queue_depths(amqp_url, list(dbs))).values())
-        if busy == 0:
+        now = time.monotonic()
+        if busy or progress != last:
+            quiet_since, last = now, progress
+        elif now - quiet_since >= QUIET_SECONDS and not _unacknowledged(amqp_url, list(dbs)):
             return
         await asyncio.sleep(0.25)
+
+
+def _unacknowledged(amqp_url: str, services: list[str]) -> int:
+    """Messages the consumers hold unacknowledged, by `rabbitmqctl` (0 where it is absent)."""
+    if not shutil.which("rabbitmqctl"):
+        return 0
+    vhost = urllib.parse.unquote(urllib.parse.urlsplit(amqp_url).path.lstrip("/")) or "/"
+    listing = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "messages_unacknowledged"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    wanted = {f"{service}.events" for service in services}
+    held = 0
+    for line in listing.stdout.splitlines():
+        name, _, count = line.partition("\t")
+        if name in wanted and count.strip().isdigit():
+            held += int(count)
+    return held
 
 
 async def _queue_depths(amqp_url: str, services: list[str]) -> dict[str, int]:

@@ -16,6 +16,44 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
 
+def _proc_stats() -> dict[int, tuple[int, int, str]]:
+    """pid → (parent pid, CPU ticks user + system, command name) of every process."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:
+                continue
+            comm = text[text.index("(") + 1 : text.rindex(")")]
+            fields = text.rsplit(")", 1)[1].split()
+            stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), comm)
+    return stats
+
+
+def tree_cpu_seconds(pid: int, stats: dict[int, tuple[int, int, str]] | None = None) -> float:
+    """CPU time of a process and all its descendants."""
+    stats = stats if stats is not None else _proc_stats()
+    pids = {pid}
+    changed = True
+    while changed:
+        children = {p for p, (ppid, _, _) in stats.items() if ppid in pids}
+        changed = not children <= pids
+        pids |= children
+    return sum(stats[p][1] for p in pids if p in stats) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(processes: dict[str, int], commands: tuple[str, ...]) -> dict[str, float]:
+    """CPU seconds so far: per named process tree, and per command name summed over every
+    process of that name (`postgres`, `beam.smp`)."""
+    stats = _proc_stats()
+    snapshot = {name: tree_cpu_seconds(pid, stats) for name, pid in processes.items()}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for command in commands:
+        snapshot[command] = sum(t for _, t, c in stats.values() if c == command) / ticks
+    return snapshot
+
+
 class Process:
     def __init__(self, name: str, args: list[str], env: dict[str, str], log: Path) -> None:
         self.name = name
@@ -39,22 +77,7 @@ class Process:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) of the process and its children (uvicorn or nginx workers)."""
-        pids = {self.proc.pid}
-        stats = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-        changed = True
-        while changed:
-            children = {pid for pid, (ppid, _) in stats.items() if ppid in pids}
-            changed = not children <= pids
-            pids |= children
-        ticks = sum(stats[pid][1] for pid in pids if pid in stats)
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return tree_cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

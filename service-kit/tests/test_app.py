@@ -4,6 +4,7 @@ import uuid
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from service_kit.app import create_service_app
@@ -122,8 +123,6 @@ async def test_token_checks_in_the_service(client):
         await client.get("/admin-only", headers=minter.headers(user, "admin"))
     ).status_code == 200
 
-    other = TokenMinter()
-    other.kid = minter.kid
     claims = minter.claims(user)
     public_pem = minter.private_key.public_key().public_bytes(
         __import__("cryptography.hazmat.primitives.serialization", fromlist=["x"]).Encoding.PEM,
@@ -135,7 +134,14 @@ async def test_token_checks_in_the_service(client):
         "alg none": jwt.encode(
             claims, None, algorithm="none", headers={"kid": minter.kid, "typ": "at+jwt"}
         ),
-        "wrong key": other.token(user),
+        "wrong key": minter.impostor().token(user),
+        "unknown key": TokenMinter(key="untrusted").token(user),
+        "EdDSA signed": jwt.encode(
+            claims,
+            Ed25519PrivateKey.generate(),
+            algorithm="EdDSA",
+            headers={"kid": minter.kid, "typ": "at+jwt"},
+        ),
         "hs256 confusion": jwt.encode(
             claims,
             public_pem.decode(),

@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from redis.asyncio import Redis
 from service_kit.auth import RevocationList
 from service_kit.testing import ServiceProcess, TokenMinter
@@ -56,13 +58,21 @@ def tampered_role(minter: TokenMinter) -> str:
 
 
 def wrong_key(minter: TokenMinter) -> str:
-    impostor = TokenMinter()
-    impostor.kid = minter.kid
-    return impostor.token(role="admin")
+    return minter.impostor().token(role="admin")
 
 
 def unknown_key(_: TokenMinter) -> str:
-    return TokenMinter().token(role="admin")
+    return TokenMinter(key="untrusted").token(role="admin")
+
+
+def eddsa_signed(minter: TokenMinter) -> str:
+    """Only RS256 is accepted: an Ed25519 signature under the trusted kid is refused."""
+    return jwt.encode(
+        minter.claims(role="admin"),
+        Ed25519PrivateKey.generate(),
+        algorithm="EdDSA",
+        headers={"kid": minter.kid, "typ": "at+jwt"},
+    )
 
 
 def wrong_audience(minter: TokenMinter) -> str:
@@ -92,6 +102,7 @@ HOSTILE_TOKENS: dict[str, Callable[[TokenMinter], str]] = {
         tampered_role,
         wrong_key,
         unknown_key,
+        eddsa_signed,
         wrong_audience,
         wrong_issuer,
         expired,

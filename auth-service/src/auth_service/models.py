@@ -83,7 +83,8 @@ class RefreshToken(Base):
 
 
 class SigningKey(Base):
-    """An Ed25519 key pair; the private half encrypted with the key-encryption key."""
+    """A signing key pair of `algorithm` (RS256: RSA-2048); the private half, as PKCS#8 DER,
+    encrypted with the key-encryption key."""
 
     __tablename__ = "signing_keys"
 

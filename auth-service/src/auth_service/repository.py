@@ -169,14 +169,25 @@ async def lock_signing_keys(session: AsyncSession) -> None:
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SIGNING_KEYS_LOCK})
 
 
-async def active_signing_keys(session: AsyncSession) -> Sequence[SigningKey]:
-    """Keys that are not retired, newest first."""
+async def active_signing_keys(session: AsyncSession, algorithm: str) -> Sequence[SigningKey]:
+    """Keys of the algorithm that are not retired, newest first."""
     result = await session.scalars(
         select(SigningKey)
-        .where(SigningKey.retired_at.is_(None))
+        .where(SigningKey.retired_at.is_(None), SigningKey.algorithm == algorithm)
         .order_by(SigningKey.created_at.desc(), SigningKey.kid)
     )
     return result.all()
+
+
+async def retire_signing_keys_not_of(session: AsyncSession, algorithm: str) -> list[str]:
+    """Retire the active keys of any other algorithm; their kids."""
+    result = await session.scalars(
+        update(SigningKey)
+        .where(SigningKey.retired_at.is_(None), SigningKey.algorithm != algorithm)
+        .values(retired_at=func.now())
+        .returning(SigningKey.kid)
+    )
+    return list(result)
 
 
 async def add_signing_key(

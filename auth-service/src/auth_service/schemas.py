@@ -113,12 +113,12 @@ class UserPage(BaseModel):
 
 
 class JsonWebKey(BaseModel):
-    kty: Literal["OKP"]
-    crv: Literal["Ed25519"]
-    x: str
+    kty: Literal["RSA"]
+    n: str
+    e: str
     kid: str
     use: Literal["sig"]
-    alg: Literal["EdDSA"]
+    alg: Literal["RS256"]
 
 
 class JsonWebKeySet(BaseModel):

@@ -20,10 +20,10 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import SecretStr
-from service_kit.auth import ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE
+from service_kit.auth import ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_KEY_TYPE, ACCESS_TOKEN_TYPE
 from shop_contracts import Role
 
 # OWASP's argon2id recommendation: 19 MiB, two passes, one lane.
@@ -96,10 +96,23 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
-    """The JWK of a public key; its `kid` is the RFC 7638 thumbprint."""
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    required = {"crv": "Ed25519", "kty": "OKP", "x": _b64url(raw)}
+def _b64url_uint(value: int) -> str:
+    """An unsigned integer as JWK members carry it: big-endian, fewest octets (RFC 7518 §2)."""
+    return _b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+RSA_KEY_SIZE = 2048
+RSA_PUBLIC_EXPONENT = 65537
+
+
+def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
+    """The JWK of a public key; its `kid` is the RFC 7638 thumbprint (over `e`, `kty`, `n`)."""
+    numbers = public_key.public_numbers()
+    required = {
+        "e": _b64url_uint(numbers.e),
+        "kty": ACCESS_TOKEN_KEY_TYPE,
+        "n": _b64url_uint(numbers.n),
+    }
     canonical = json.dumps(required, separators=(",", ":"), sort_keys=True).encode()
     kid = _b64url(hashlib.sha256(canonical).digest())
     return {**required, "kid": kid, "use": "sig", "alg": ACCESS_TOKEN_ALGORITHM}
@@ -108,32 +121,40 @@ def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
 @dataclass(frozen=True)
 class SigningKeyPair:
     kid: str
-    private_key: Ed25519PrivateKey
+    private_key: rsa.RSAPrivateKey
     public_jwk: dict[str, str]
 
     @classmethod
     def generate(cls) -> "SigningKeyPair":
-        private_key = Ed25519PrivateKey.generate()
+        private_key = rsa.generate_private_key(
+            public_exponent=RSA_PUBLIC_EXPONENT, key_size=RSA_KEY_SIZE
+        )
         jwk = public_jwk(private_key.public_key())
         return cls(kid=jwk["kid"], private_key=private_key, public_jwk=jwk)
 
     def encrypt(self, cipher: Fernet) -> bytes:
-        raw = self.private_key.private_bytes(
-            serialization.Encoding.Raw,
-            serialization.PrivateFormat.Raw,
+        """The private key as PKCS#8 DER, encrypted with the key-encryption key."""
+        der = self.private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        return cipher.encrypt(raw)
+        return cipher.encrypt(der)
 
     @classmethod
     def decrypt(cls, kid: str, encrypted: bytes, cipher: Fernet) -> "SigningKeyPair":
         try:
-            raw = cipher.decrypt(encrypted)
+            der = cipher.decrypt(encrypted)
         except InvalidToken:
             raise UndecryptableSigningKey(
                 f"signing key {kid} does not decrypt with the configured KEY_ENCRYPTION_KEY"
             ) from None
-        private_key = Ed25519PrivateKey.from_private_bytes(raw)
+        try:
+            private_key = serialization.load_der_private_key(der, password=None)
+        except ValueError:
+            raise UndecryptableSigningKey(f"signing key {kid} is not PKCS#8") from None
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise UndecryptableSigningKey(f"signing key {kid} is not an RSA key")
         return cls(
             kid=kid, private_key=private_key, public_jwk=public_jwk(private_key.public_key())
         )

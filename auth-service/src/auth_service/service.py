@@ -1,6 +1,8 @@
 """Use cases of the auth service. Reads and writes go through the repository; events go to the
 outbox in the same transaction; nothing here commits (the caller's unit of work does)."""
 
+import asyncio
+import logging
 import re
 import secrets
 import uuid
@@ -30,6 +32,8 @@ from auth_service.errors import (
 from auth_service.models import EMAIL_INDEX, User
 from auth_service.security import AccessToken, SigningKeyPair, TokenIssuer
 from auth_service.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
 
 # An access token outlives its revocation check by at most the verifier's clock leeway.
 _REVOCATION_MARGIN_SECONDS = 60
@@ -260,13 +264,24 @@ class KeySet:
 
 
 async def load_signing_keys(session: AsyncSession, cipher: Fernet) -> KeySet:
-    """The newest key signs; every key not retired verifies. Creates the first key if none."""
-    keys = await repo.active_signing_keys(session)
+    """The newest key signs; every key not retired verifies. Creates the first key if none.
+
+    Only keys of the access-token algorithm count: keys of another (the Ed25519 keys from
+    before access tokens were RS256) are retired when the first key of this one is created.
+    """
+    keys = await repo.active_signing_keys(session, ACCESS_TOKEN_ALGORITHM)
     if not keys:
         await repo.lock_signing_keys(session)
-        keys = await repo.active_signing_keys(session)
+        keys = await repo.active_signing_keys(session, ACCESS_TOKEN_ALGORITHM)
     if not keys:
-        pair = SigningKeyPair.generate()
+        retired = await repo.retire_signing_keys_not_of(session, ACCESS_TOKEN_ALGORITHM)
+        if retired:
+            log.warning(
+                "retired signing keys of another algorithm",
+                extra={"kids": retired, "algorithm": ACCESS_TOKEN_ALGORITHM},
+            )
+        # RSA key generation takes tens of milliseconds: off the event loop.
+        pair = await asyncio.to_thread(SigningKeyPair.generate)
         await repo.add_signing_key(
             session,
             kid=pair.kid,
@@ -281,4 +296,6 @@ async def load_signing_keys(session: AsyncSession, cipher: Fernet) -> KeySet:
 
 
 async def public_keys(session: AsyncSession) -> list[dict[str, Any]]:
-    return [key.public_jwk for key in await repo.active_signing_keys(session)]
+    return [
+        key.public_jwk for key in await repo.active_signing_keys(session, ACCESS_TOKEN_ALGORITHM)
+    ]

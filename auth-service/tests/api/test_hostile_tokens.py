@@ -10,6 +10,7 @@ import jwt
 import pytest
 from auth_service_tests_factories import bearer
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from service_kit.testing import TokenMinter
 
 
@@ -53,8 +54,8 @@ async def test_token_with_alg_none_is_refused(client, factory):
 async def test_token_signed_by_another_key_under_the_real_kid_is_refused(client, factory):
     account = await factory.account()
     header, claims, _ = _segments(account.access_token)
-    forger = TokenMinter()
-    forged = jwt.encode(claims, forger.private_key, algorithm="EdDSA", headers=header)
+    forger = TokenMinter(key="untrusted")
+    forged = jwt.encode(claims, forger.private_key, algorithm="RS256", headers=header)
 
     await _assert_refused(client, forged)
 
@@ -63,7 +64,18 @@ async def test_token_signed_by_an_unknown_key_is_refused(client, factory):
     account = await factory.account()
     _, claims, _ = _segments(account.access_token)
 
-    await _assert_refused(client, TokenMinter().token(claims["sub"]))
+    await _assert_refused(client, TokenMinter(key="untrusted").token(claims["sub"]))
+
+
+async def test_eddsa_token_under_the_real_kid_is_refused(client, factory):
+    """Only RS256 is accepted, whatever key signed a token of another algorithm."""
+    account = await factory.account()
+    header, claims, _ = _segments(account.access_token)
+    forged = jwt.encode(
+        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={**header, "alg": "EdDSA"}
+    )
+
+    await _assert_refused(client, forged)
 
 
 async def test_hs256_token_signed_with_the_public_key_is_refused(client, tokens, factory):
@@ -71,11 +83,17 @@ async def test_hs256_token_signed_with_the_public_key_is_refused(client, tokens,
     account = await factory.account()
     header, claims, _ = _segments(account.access_token)
     public_key = tokens.issuer.signing_key.private_key.public_key()
-    pem = public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    for secret in (pem, raw, tokens.issuer.signing_key.public_jwk["x"].encode()):
+    jwk = tokens.issuer.signing_key.public_jwk
+    hmac_keys = [
+        public_key.public_bytes(encoding, public_format)
+        for encoding in (serialization.Encoding.PEM, serialization.Encoding.DER)
+        for public_format in (
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+            serialization.PublicFormat.PKCS1,
+        )
+    ]
+    hmac_keys += [jwk["n"].encode(), json.dumps(jwk).encode()]
+    for secret in hmac_keys:
         confused_header = {**header, "alg": "HS256"}
         signing_input = f"{_encode(confused_header, claims)[:-1]}".encode()
         signature = _b64(hmac.new(secret, signing_input, hashlib.sha256).digest())

@@ -142,8 +142,8 @@ async def test_jwks_serves_the_public_key_that_verifies_access_tokens(client, fa
     keys = response.json()["keys"]
     kid = jwt.get_unverified_header(account.access_token)["kid"]
     jwk = next(k for k in keys if k["kid"] == kid)
-    assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519" and jwk["alg"] == "EdDSA"
-    assert "d" not in jwk
+    assert jwk["kty"] == "RSA" and jwk["alg"] == "RS256" and jwk["use"] == "sig"
+    assert set(jwk) == {"kty", "n", "e", "kid", "use", "alg"}
     public_key = jwt.PyJWK(jwk).key
-    claims = jwt.decode(account.access_token, public_key, algorithms=["EdDSA"], audience="shop")
+    claims = jwt.decode(account.access_token, public_key, algorithms=["RS256"], audience="shop")
     assert claims["sub"] == account.id

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from auth_service import security
 from auth_service.security import SigningKeyPair, TokenIssuer, UndecryptableSigningKey
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 from service_kit.auth import TokenVerifier
 from shop_contracts import Role
@@ -41,33 +41,54 @@ def test_refresh_tokens_are_random_and_stored_as_sha256():
     assert security.refresh_token_hash(first) == security.refresh_token_hash(first)
 
 
+def _uint(b64url: str) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(b64url + "=" * (-len(b64url) % 4)), "big")
+
+
 def test_kid_is_the_rfc7638_thumbprint_of_the_public_key():
-    # RFC 8037, appendix A.3: the thumbprint of its Ed25519 example key.
-    x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
-    public_key = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(x + "="))
+    # RFC 7638, section 3.1: the thumbprint of its example RSA key.
+    n = (
+        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_B"
+        "JECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_F"
+        "DW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4"
+        "vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+    )
+    public_key = rsa.RSAPublicNumbers(e=_uint("AQAB"), n=_uint(n)).public_key()
 
     jwk = security.public_jwk(public_key)
 
     assert jwk == {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": x,
-        "kid": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+        "kty": "RSA",
+        "n": n,
+        "e": "AQAB",
+        "kid": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
         "use": "sig",
-        "alg": "EdDSA",
+        "alg": "RS256",
     }
+
+
+def test_signing_keys_are_rsa_2048_with_exponent_65537():
+    pair = SigningKeyPair.generate()
+
+    assert pair.private_key.key_size == 2048
+    assert pair.private_key.public_key().public_numbers().e == 65537
+    assert pair.public_jwk["e"] == "AQAB"
+    assert len(base64.urlsafe_b64decode(pair.public_jwk["n"] + "==")) == 256
 
 
 def test_private_key_round_trips_only_under_the_same_key_encryption_key():
     pair = SigningKeyPair.generate()
     cipher = security.key_cipher(SecretStr("the key-encryption key"))
-    raw = pair.private_key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    der = pair.private_key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
     )
 
     encrypted = pair.encrypt(cipher)
 
-    assert raw not in encrypted
+    assert der not in encrypted
+    assert cipher.decrypt(encrypted) == der
     assert SigningKeyPair.decrypt(pair.kid, encrypted, cipher).public_jwk == pair.public_jwk
     other = security.key_cipher(SecretStr("another key"))
     with pytest.raises(UndecryptableSigningKey, match=pair.kid):
@@ -91,7 +112,16 @@ async def test_issued_access_token_passes_the_kits_verifier():
     assert principal.role is Role.ADMIN
     assert principal.session_id == str(session_id)
     assert jwt.get_unverified_header(token.token) == {
-        "alg": "EdDSA",
+        "alg": "RS256",
         "kid": pair.kid,
         "typ": "at+jwt",
     }
+
+
+def test_a_stored_ed25519_key_does_not_decrypt_as_a_signing_key():
+    """Keys written before access tokens were RS256 were raw 32-byte Ed25519 keys."""
+    cipher = security.key_cipher(SecretStr("the key-encryption key"))
+    encrypted = cipher.encrypt(bytes(range(32)))
+
+    with pytest.raises(UndecryptableSigningKey, match="old-kid"):
+        SigningKeyPair.decrypt("old-kid", encrypted, cipher)

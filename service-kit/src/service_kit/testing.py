@@ -2,8 +2,9 @@
 
 - `prepare_database`: a fresh, migrated database for a service's tests.
 - `app_client`: runs an app's lifespan and gives an httpx client bound to it in-process.
-- `TokenMinter`: a signing key of the test's own, to mint access tokens a service will accept
-  (the service's verifier is given the minter's JWKS), and hostile tokens for negative tests.
+- `TokenMinter`: a signing key under a `kid` of the test's own, to mint access tokens a service
+  will accept (the service's verifier is given the minter's JWKS), and hostile tokens for
+  negative tests (`impostor()` signs under the same `kid` with another key).
 - `ServiceProcess`: a service as a real process on a port, for gateway and system tests.
 - `private_vhost`: a RabbitMQ virtual host of one test suite's own, so the live consumers of
   other suites in the same pytest run never take its events.
@@ -23,17 +24,17 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import httpx
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from service_kit.auth import ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE
+from service_kit.auth import ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_KEY_TYPE, ACCESS_TOKEN_TYPE
 from service_kit.config import ServiceSettings
 from service_kit.db import drop_database, ensure_database
 from service_kit.migrations import upgrade
@@ -61,20 +62,50 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def _b64_uint(value: int) -> str:
+    return _b64(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+@cache
+def _rsa_key(name: str) -> rsa.RSAPrivateKey:
+    """One RSA key per name and process: generating one takes tens of milliseconds."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 class TokenMinter:
-    def __init__(self, issuer: str = "shop-auth", audience: str = "shop") -> None:
+    """Access tokens signed under a `kid` of this minter's own.
+
+    Minters share an RSA key per `key` name within a process (key generation is slow), so two
+    minters with the default key differ by `kid` only. A token signed by another key under a
+    trusted `kid` comes from `impostor()`; `key="untrusted"` gives a key no default minter has.
+    """
+
+    def __init__(
+        self, issuer: str = "shop-auth", audience: str = "shop", *, key: str = "test"
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.kid = f"test-{uuid.uuid4().hex[:8]}"
-        self.private_key = Ed25519PrivateKey.generate()
+        self.key_name = key
+        self.private_key = _rsa_key(key)
+
+    def impostor(self) -> "TokenMinter":
+        """A minter with this one's `kid`, issuer and audience but another key."""
+        impostor = TokenMinter(self.issuer, self.audience, key=f"{self.key_name}+impostor")
+        impostor.kid = self.kid
+        return impostor
 
     @property
     def jwks(self) -> dict[str, Any]:
-        raw = self.private_key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw), "kid": self.kid, "use": "sig"}
-        jwk["alg"] = ACCESS_TOKEN_ALGORITHM
+        numbers = self.private_key.public_key().public_numbers()
+        jwk = {
+            "kty": ACCESS_TOKEN_KEY_TYPE,
+            "n": _b64_uint(numbers.n),
+            "e": _b64_uint(numbers.e),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": ACCESS_TOKEN_ALGORITHM,
+        }
         return {"keys": [jwk]}
 
     def claims(

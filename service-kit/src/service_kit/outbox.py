@@ -1,12 +1,14 @@
 """Transactional outbox.
 
-`add_event(session, event)` writes the event in the caller's transaction. The relay claims
-unpublished rows (FOR UPDATE SKIP LOCKED, so replicas never publish the same row at once),
-publishes them persistent and mandatory with publisher confirms, marks them sent in the same
-transaction, and backs off rows that failed. NOTIFY on commit wakes it at once; a slow poll
+`add_event(session, event)` writes the event in the caller's transaction. The relay claims a
+batch of unpublished rows in one statement (FOR UPDATE SKIP LOCKED, taking a lease on them by
+moving their `available_at` LEASE_SECONDS ahead, so replicas never publish the same row at
+once), publishes them persistent and mandatory with publisher confirms, marks the confirmed ones
+sent in a second statement, and backs off rows that failed. Two round trips a batch, no
+transaction held open while the broker confirms. NOTIFY on commit wakes it at once; a slow poll
 covers a missed notification. A crash between commit and publish leaves the row to publish on
-the next start; a crash between publish and marking publishes it again, which consumers absorb
-through their inbox (at-least-once, effectively once).
+the next start; a crash between claim and marking leaves it to publish again once its lease
+ends, which consumers absorb through their inbox (at-least-once, effectively once).
 """
 
 import asyncio
@@ -35,6 +37,19 @@ log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "shop_outbox"
 MAX_BACKOFF_SECONDS = 60.0
+# How long a claimed row stays out of other relays' reach; a batch takes milliseconds.
+LEASE_SECONDS = 10
+
+_CLAIM = (
+    "UPDATE outbox SET available_at = now() + make_interval(secs => $2) "
+    "WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL AND available_at <= now() "
+    "ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+    "RETURNING id, routing_key, body, headers, attempts, created_at"
+)
+_MARK_SENT = (
+    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])"
+)
+_BACK_OFF = "UPDATE outbox SET attempts = $2, available_at = $3, last_error = $4 WHERE id = $1"
 
 # One round trip: insert the row and queue a notification, delivered when the caller commits.
 _INSERT_AND_NOTIFY = text(
@@ -88,14 +103,20 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wake = asyncio.Event()
-        self._pool: asyncpg.Pool | None = None
+        self._conn: asyncpg.Connection | None = None
         self._listener: asyncpg.Connection | None = None
         self._stopping = False
 
     async def start(self) -> None:
-        # One batch at a time: one connection is all the relay uses.
-        self._pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=1)
+        # One batch at a time: one connection is all the relay uses (a plain connection: a
+        # pool would reset it after every batch, one more round trip).
+        self._conn = await asyncpg.connect(self.dsn)
         await self._listen()
+
+    async def _connection(self) -> asyncpg.Connection:
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self.dsn)
+        return self._conn
 
     async def _listen(self) -> None:
         with contextlib.suppress(Exception):
@@ -113,8 +134,9 @@ class OutboxRelay:
         if self._listener is not None:
             with contextlib.suppress(Exception):
                 await self._listener.close()
-        if self._pool is not None:
-            await self._pool.close()
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close()
 
     async def run(self) -> None:
         """Publish until stopped; survives database and broker outages."""
@@ -138,49 +160,39 @@ class OutboxRelay:
 
     async def publish_batch(self) -> int:
         """Claim and publish one batch. Returns how many rows were claimed."""
-        assert self._pool is not None, "start() first"
-        async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(
-                "SELECT id, routing_key, body, headers, attempts, created_at FROM outbox "
-                "WHERE published_at IS NULL AND available_at <= now() "
-                "ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED",
-                self.batch_size,
+        conn = await self._connection()
+        claimed = await conn.fetch(_CLAIM, self.batch_size, LEASE_SECONDS)
+        if not claimed:
+            return 0
+        rows = sorted(claimed, key=lambda row: row["created_at"])
+        exchange = await self.exchange_getter()
+        results = await asyncio.gather(
+            *(self._publish(exchange, row) for row in rows), return_exceptions=True
+        )
+        sent = [row["id"] for row, res in zip(rows, results, strict=True) if res is None]
+        failed = [(row, res) for row, res in zip(rows, results, strict=True) if res is not None]
+        if sent:
+            await conn.execute(_MARK_SENT, sent)
+            OUTBOX_PUBLISHED.inc(len(sent))
+            now = datetime.now(UTC)
+            for row in rows:
+                if row["id"] in sent:
+                    OUTBOX_LAG.observe((now - row["created_at"]).total_seconds())
+        for row, exc in failed:
+            OUTBOX_FAILURES.inc()
+            attempts = row["attempts"] + 1
+            log.warning(
+                "outbox publish failed",
+                extra={"event_id": str(row["id"]), "attempts": attempts, "error": repr(exc)},
             )
-            if not rows:
-                return 0
-            exchange = await self.exchange_getter()
-            results = await asyncio.gather(
-                *(self._publish(exchange, row) for row in rows), return_exceptions=True
+            await conn.execute(
+                _BACK_OFF,
+                row["id"],
+                attempts,
+                datetime.now(UTC) + timedelta(seconds=backoff_seconds(attempts)),
+                repr(exc)[:1000],
             )
-            sent = [row["id"] for row, res in zip(rows, results, strict=True) if res is None]
-            failed = [(row, res) for row, res in zip(rows, results, strict=True) if res is not None]
-            if sent:
-                await conn.execute(
-                    "UPDATE outbox SET published_at = now(), attempts = attempts + 1 "
-                    "WHERE id = ANY($1::uuid[])",
-                    sent,
-                )
-                OUTBOX_PUBLISHED.inc(len(sent))
-                now = datetime.now(UTC)
-                for row in rows:
-                    if row["id"] in sent:
-                        OUTBOX_LAG.observe((now - row["created_at"]).total_seconds())
-            for row, exc in failed:
-                OUTBOX_FAILURES.inc()
-                attempts = row["attempts"] + 1
-                log.warning(
-                    "outbox publish failed",
-                    extra={"event_id": str(row["id"]), "attempts": attempts, "error": repr(exc)},
-                )
-                await conn.execute(
-                    "UPDATE outbox SET attempts = $2, available_at = $3, last_error = $4 "
-                    "WHERE id = $1",
-                    row["id"],
-                    attempts,
-                    datetime.now(UTC) + timedelta(seconds=backoff_seconds(attempts)),
-                    repr(exc)[:1000],
-                )
-            return len(rows)
+        return len(rows)
 
     @staticmethod
     async def _publish(exchange: AbstractExchange, row: asyncpg.Record) -> None:

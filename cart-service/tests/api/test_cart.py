@@ -280,7 +280,7 @@ async def test_every_cart_route_needs_a_signed_in_user(client, method, path, bod
 async def test_a_token_from_an_untrusted_key_is_refused(client):
     from service_kit.testing import TokenMinter
 
-    response = await client.get("/api/cart", headers=TokenMinter().headers())
+    response = await client.get("/api/cart", headers=TokenMinter(key="untrusted").headers())
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_token"

@@ -192,7 +192,7 @@ def _sample_value(schema: Mapping[str, Any]) -> str:
 
 
 def _refused_credentials(issuer: str, audience: str) -> dict[str, dict[str, str]]:
-    forged = TokenMinter(issuer=issuer, audience=audience)
+    forged = TokenMinter(issuer=issuer, audience=audience, key="untrusted")
     return {
         "no Authorization header": {},
         "an empty bearer token": {"Authorization": "Bearer"},

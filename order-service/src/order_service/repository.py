@@ -4,11 +4,12 @@ import uuid
 from collections.abc import Sequence
 
 from shop_contracts import OrderStatus
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
-from order_service.models import IdempotencyKey, Order
+from order_service.models import IdempotencyKey, Order, OrderStatusChange
 
 
 async def find_idempotency_key(
@@ -40,15 +41,33 @@ async def get_order(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
     return await session.get(Order, order_id)
 
 
-async def lock_order(session: AsyncSession, order_id: uuid.UUID) -> Order | None:
-    """The order, locked until the transaction ends: its transitions happen one at a time."""
-    result = await session.execute(
+async def lock_order(
+    session: AsyncSession, order_id: uuid.UUID, *, with_lines: bool = True
+) -> Order | None:
+    """The order, locked until the transaction ends: its transitions happen one at a time.
+
+    `with_lines=False` skips loading its items and history (two queries) for a caller that
+    reads neither, such as an event moving the status (see `add_status_change`)."""
+    statement = (
         select(Order)
         .where(Order.id == order_id)
         .with_for_update(of=Order)
         .execution_options(populate_existing=True)
     )
+    if not with_lines:
+        statement = statement.options(raiseload(Order.items), raiseload(Order.history))
+    result = await session.execute(statement)
     return result.scalar_one_or_none()
+
+
+def add_status_change(session: AsyncSession, order: Order, change: OrderStatusChange) -> None:
+    """Record a status change: in the order's history when it is loaded (the caller answers
+    with it), else straight into the session."""
+    if "history" in inspect(order).unloaded:
+        change.order_id = order.id
+        session.add(change)
+    else:
+        order.history.append(change)
 
 
 async def list_orders(

@@ -2,11 +2,13 @@
 
 The kit runs each handler in one transaction with its inbox row. The simulated processor
 latency is waited out before that transaction starts (PaymentConsumer), so a slow processor
-holds no database connection or lock while it "thinks".
+holds no database connection or lock while it "thinks"; the switch read for it also gives the
+charge its decline rate, so a charge reads the switch once.
 """
 
 import asyncio
 import logging
+from contextvars import ContextVar
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 from service_kit.consumer import EventConsumer, Handlers
@@ -19,6 +21,11 @@ from payment_service.config import PaymentSettings
 
 log = logging.getLogger(__name__)
 
+# The switch PaymentConsumer read before this message's transaction (None: not read).
+_switch_for_charge: ContextVar[service.ProcessorSwitch | None] = ContextVar(
+    "switch_for_charge", default=None
+)
+
 
 def build_handlers(settings: PaymentSettings) -> Handlers:
     handlers = Handlers()
@@ -27,7 +34,7 @@ def build_handlers(settings: PaymentSettings) -> Handlers:
     async def on_order_created(
         session: AsyncSession, event: OrderCreated, envelope: Envelope
     ) -> None:
-        switch = await service.processor_switch(session, settings)
+        switch = _switch_for_charge.get() or await service.processor_switch(session, settings)
         await service.charge_order(session, event, decline_rate=switch.decline_rate)
 
     @handlers.on(StockInsufficient)
@@ -67,18 +74,21 @@ class PaymentConsumer(EventConsumer):
         self.settings = settings
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
+        _switch_for_charge.set(None)
         if OrderCreated.TYPE in (message.routing_key, message.type):
-            delay_ms = await self._processing_delay_ms()
+            switch = await self._read_switch()
+            _switch_for_charge.set(switch)
+            delay_ms = switch.processing_delay_ms if switch else self.settings.processing_delay_ms
             if delay_ms > 0:
                 await asyncio.sleep(delay_ms / 1000)
         await super().on_message(message)
 
-    async def _processing_delay_ms(self) -> int:
+    async def _read_switch(self) -> service.ProcessorSwitch | None:
         try:
             async with self.sessions() as session:
-                switch = await service.processor_switch(session, self.settings)
+                return await service.processor_switch(session, self.settings)
         except Exception:
-            # The charge itself will meet the same database trouble and be retried.
+            # The charge itself will meet the same database trouble and be retried; it reads
+            # the switch in its own transaction then.
             log.warning("could not read the processor switch", exc_info=True)
-            return self.settings.processing_delay_ms
-        return switch.processing_delay_ms
+            return None

@@ -119,7 +119,9 @@ async def _move(
     order.updated_at = now
     if target is CANCELLED:
         order.cancel_reason = reason
-    order.history.append(OrderStatusChange(status=target, reason=reason, at=now))
+    repository.add_status_change(
+        session, order, OrderStatusChange(status=target, reason=reason, at=now)
+    )
     changed: dict[str, Any] = {
         "order_id": order.id,
         "user_id": order.user_id,
@@ -132,7 +134,7 @@ async def _move(
 
 
 async def _locked(session: AsyncSession, order_id: uuid.UUID, event_type: str) -> Order:
-    order = await repository.lock_order(session, order_id)
+    order = await repository.lock_order(session, order_id, with_lines=False)
     if order is None:
         # Payment and stock events follow order.created, which is published only after the
         # order committed: an unknown order can never become known, so don't retry; the
@@ -179,7 +181,9 @@ async def stock_insufficient(session: AsyncSession, event: StockInsufficient) ->
     order.stock_shortage = [item.model_dump(mode="json") for item in event.items]
     now = utcnow()
     order.updated_at = now
-    order.history.append(OrderStatusChange(status=order.status, reason=STOCK_SHORTAGE_NOTE, at=now))
+    repository.add_status_change(
+        session, order, OrderStatusChange(status=order.status, reason=STOCK_SHORTAGE_NOTE, at=now)
+    )
 
 
 async def ship(session: AsyncSession, order_id: uuid.UUID) -> Order:

@@ -3,11 +3,16 @@
 Each test run gets a RabbitMQ virtual host of its own (made at the start, deleted at the end),
 and Redis database 15, so tests never disturb a platform started with `make run` on the same
 machine, nor another test run.
+
+The services' suites take their session fixtures (app, client, database, minter…) from the kit's
+plugin `service_kit.pytest_fixtures`, each naming its service in a `service_under_test` fixture.
 """
 
 import os
 import shutil
 import subprocess
+
+pytest_plugins = ["service_kit.pytest_fixtures"]
 
 TEST_VHOST = os.environ.setdefault("SHOP_TEST_VHOST", f"shop_test_{os.getpid()}")
 

@@ -2,29 +2,21 @@
 with a small real HTTP stand-in for the cart service's /internal/cart.
 
 One app (and its lifespan) serves the whole session; every test makes its own customers, so
-tests do not depend on each other's data.
+tests do not depend on each other's data. The session fixtures (app, client, database, minter,
+sessions…) come from `service_kit.pytest_fixtures`; the settings point at the cart stand-in.
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from order_service.config import OrderSettings
 from order_service.main import create_app
-from service_kit.testing import (
-    TokenMinter,
-    app_client,
-    load_test_module,
-    prepare_database,
-    private_vhost,
-)
+from service_kit.pytest_fixtures import ServiceUnderTest
+from service_kit.testing import TokenMinter, load_test_module
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-SERVICE_DIR = Path(__file__).resolve().parents[1]
-
 
 factories = load_test_module(__file__, "factories.py", "order_service_tests_factories")
 
@@ -38,44 +30,13 @@ async def cart_service() -> AsyncIterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def amqp_url() -> Iterator[str]:
-    """This suite's own broker: other suites' live consumers never take its events."""
-    with private_vhost("order") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def settings(cart_service: Any, amqp_url: str) -> OrderSettings:
-    return factories.order_settings(cart_url=cart_service.url, amqp_url=amqp_url)
-
-
-@pytest.fixture(scope="session")
-async def database(settings: OrderSettings) -> OrderSettings:
-    await prepare_database(settings, SERVICE_DIR)
-    return settings
-
-
-@pytest.fixture(scope="session")
-def app(database: OrderSettings) -> FastAPI:
-    return create_app(database)
-
-
-@pytest.fixture(scope="session")
-def minter() -> TokenMinter:
-    return TokenMinter()
-
-
-@pytest.fixture(scope="session")
-async def client(app: FastAPI, minter: TokenMinter) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(app) as client:
-        minter.install(app)
-        yield client
-
-
-@pytest.fixture(scope="session")
-def sessions(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[AsyncSession]:
-    sessions: async_sessionmaker[AsyncSession] = app.state.kit.sessions
-    return sessions
+def service_under_test(cart_service: Any) -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="order",
+        directory=Path(__file__).resolve().parents[1],
+        settings=partial(factories.order_settings, cart_url=cart_service.url),
+        create_app=create_app,
+    )
 
 
 @pytest.fixture

@@ -189,7 +189,8 @@ async def test_a_forged_token_is_401(client, factory):
     product_id = await factory.product(stock=3)
     from service_kit.testing import TokenMinter
 
-    forged = TokenMinter(key="untrusted").headers(role="admin")  # signed by a key the service does not trust
+    # Signed by a key the service does not trust.
+    forged = TokenMinter(key="untrusted").headers(role="admin")
 
     response = await client.put(f"/api/inventory/{product_id}", json={"stock": 0}, headers=forged)
 

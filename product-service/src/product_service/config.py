@@ -12,9 +12,11 @@ class ProductSettings(ServiceSettings):
     postgres_extensions: tuple[str, ...] = ("pg_trgm",)
 
     currency: str = "USD"
-    # How long a search's ids and facets may be reused (0 turns the cache off).
-    search_cache_seconds: float = 10.0
+    # How long a search's response may be reused (0 turns the cache off). It shows prices and
+    # stock: this process's own changes clear it at once, other replicas' show after this.
+    search_cache_seconds: float = 5.0
     search_cache_entries: int = 2048
+    search_cache_bytes: int = 32 * 2**20  # of response bodies (a page of 20: ~15 kB)
 
 
 @lru_cache

@@ -5,20 +5,27 @@ from service_kit.app import KitState, create_service_app
 
 from product_service.config import ProductSettings, get_settings
 from product_service.consumers import handlers
-from product_service.dependencies import READ_ENGINE, SEARCH_CACHE
+from product_service.dependencies import READ_SESSIONS, SEARCH_CACHE, read_sessions_for
 from product_service.routes import router
-from product_service.search_cache import SearchCache
+from product_service.search_cache import SESSION_INFO_KEY, SearchCache
 
 
 def create_app(settings: ProductSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     async def start_read_path(kit: KitState) -> None:
-        assert kit.engine is not None
-        kit.extra[READ_ENGINE] = kit.engine.execution_options(isolation_level="AUTOCOMMIT")
-        kit.extra[SEARCH_CACHE] = SearchCache(
-            settings.search_cache_seconds, settings.search_cache_entries
+        assert kit.sessions is not None
+        kit.extra[READ_SESSIONS] = read_sessions_for(kit, settings)
+        cache = SearchCache(
+            settings.search_cache_seconds,
+            settings.search_cache_entries,
+            settings.search_cache_bytes,
         )
+        kit.extra[SEARCH_CACHE] = cache
+        # Every session of this process (requests and event handlers) can reach the cache, to
+        # invalidate it once its changes are committed.
+        info = {**kit.sessions.kw.get("info", {}), SESSION_INFO_KEY: cache}
+        kit.sessions.configure(info=info)
 
     return create_service_app(
         settings,

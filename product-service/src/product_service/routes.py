@@ -2,13 +2,16 @@
 
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
+from pydantic import TypeAdapter
 
 from product_service import service
 from product_service.dependencies import (
     ReadSessionDep,
+    ReadSessions,
     ReadSessionsDep,
     RequireAdmin,
     SearchCacheDep,
@@ -28,6 +31,7 @@ from product_service.schemas import (
     SearchParams,
 )
 from product_service.search import SearchRequest, filters_from
+from product_service.search_cache import CachedPage
 
 router = APIRouter(prefix="/api")
 
@@ -43,14 +47,16 @@ PICTURE_HEADERS = {
     "/products",
     tags=["catalog"],
     summary="Search and filter the catalog",
+    response_model=ProductPage,
     responses=error_responses(422),
 )
 async def search_products(
-    session: ReadSessionDep,
     new_session: ReadSessionsDep,
     cache: SearchCacheDep,
     params: Annotated[SearchParams, Query()],
-) -> ProductPage:
+) -> Response:
+    """Answered from the search cache when the same search ran lately: the body as it was
+    sent then (the parameters are still validated first, above)."""
     request = SearchRequest(
         q=params.q,
         filters=filters_from(
@@ -60,19 +66,45 @@ async def search_products(
         limit=params.limit,
         offset=params.offset,
     )
-    result = await service.search(session, request, cache, new_session)
-    facets = result.facets
-    return ProductPage(
-        items=[ProductOut.model_validate(p) for p in result.items],
-        total=facets.total,
-        limit=params.limit,
-        offset=params.offset,
-        facets=Facets(
-            categories=[CategoryCount(name=n, count=c) for n, c in facets.categories],
-            price=PriceRange(min_cents=facets.min_price_cents, max_cents=facets.max_price_cents),
-        ),
-        corrected_query=result.corrected,
-    )
+    run = _search_page(new_session, request)
+    page = await cache.get_or_run(request.cache_key, run, refresh=run)
+    return Response(page.body, media_type="application/json")
+
+
+_PAGE_JSON = TypeAdapter(ProductPage)
+
+
+def _search_page(
+    new_session: ReadSessions, request: SearchRequest
+) -> Callable[[], Awaitable[CachedPage]]:
+    """The search, run in a session of its own (so that it can also refresh a cached page in
+    the background, after the request that started it has ended), as the JSON body to send."""
+
+    async def search_page() -> CachedPage:
+        async with new_session() as session:
+            result = await service.search(session, request)
+        facets = result.facets
+        items = [ProductOut.model_validate(p) for p in result.items]
+        page = ProductPage(
+            items=items,
+            total=facets.total,
+            limit=request.limit,
+            offset=request.offset,
+            facets=Facets(
+                categories=[CategoryCount(name=n, count=c) for n, c in facets.categories],
+                price=PriceRange(
+                    min_cents=facets.min_price_cents, max_cents=facets.max_price_cents
+                ),
+            ),
+            corrected_query=result.corrected,
+        )
+        return CachedPage(
+            body=_PAGE_JSON.dump_json(page),
+            product_ids=frozenset(item.id for item in items),
+            depends_on_stock=request.filters.in_stock,
+        )
+
+    return search_page
 
 
 @router.get(
@@ -136,14 +168,9 @@ async def create_product(
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def update_product(
-    session: SessionDep,
-    cache: SearchCacheDep,
-    _: RequireAdmin,
-    product_id: uuid.UUID,
-    body: ProductUpdate,
+    session: SessionDep, _: RequireAdmin, product_id: uuid.UUID, body: ProductUpdate
 ) -> ProductOut:
     product = await service.update_product(session, product_id, body.changes())
-    cache.clear()
     return ProductOut.model_validate(product)
 
 
@@ -154,9 +181,6 @@ async def update_product(
     summary="Remove a product from the catalog",
     responses=error_responses(401, 403, 404, 422),
 )
-async def delete_product(
-    session: SessionDep, cache: SearchCacheDep, _: RequireAdmin, product_id: uuid.UUID
-) -> Response:
+async def delete_product(session: SessionDep, _: RequireAdmin, product_id: uuid.UUID) -> Response:
     await service.delete_product(session, product_id)
-    cache.clear()
     return Response(status_code=204)

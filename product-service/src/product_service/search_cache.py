@@ -1,15 +1,16 @@
-"""A short-lived, per-process cache of search results: which product ids a search returns, its
-facets and its correction; never the products themselves, which are read fresh by id (so price
-and stock shown are always current).
+"""A short-lived, per-process cache of whole search responses: the JSON body of a search page,
+as sent, so answering a popular search again costs no query, no ORM and no serialisation.
 
-Counting facets costs one pass over every match, which for a broad word in a large catalog is
-the most expensive part of a search, and popular searches repeat within seconds. An entry is
-fresh for `ttl_seconds`. After that, for up to `STALE_FACTOR` times as long, it is still
-answered at once while the search runs again in the background (so a popular search never makes
-a shopper wait for its refresh); later it is searched again before answering. Concurrent
-requests for a search that is not cached run it once. This process's own catalog changes clear
-the cache at once; a change made through another replica shows here after `ttl_seconds` (and
-one more refresh).
+An entry is fresh for `ttl_seconds` (a few seconds: it shows prices and stock). After that, for
+as long again, it is still answered at once while the search runs again in the background (so a
+popular search never makes a shopper wait for its refresh); later it is searched again before
+answering. Concurrent requests for a search that is not cached run it once.
+
+This process's own changes reach the cache once they are committed (`invalidate_after_commit`):
+a product added, changed or removed clears every entry; a stock level applied drops the pages
+that show that product and every page filtered on stock. Searches already running when the
+cache is invalidated are not stored (they may have read the old rows). A change made through
+another replica shows here after `ttl_seconds` and one refresh.
 """
 
 import asyncio
@@ -19,71 +20,87 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from product_service.search import FacetCounts
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 
-STALE_FACTOR = 6
-
-Search = Callable[[], Awaitable["CachedSearch"]]
+# An entry past its lifetime is still answered (while it refreshes) for this many lifetimes.
+STALE_FACTOR = 2
+# Where a session finds the cache of its process (the session factory's `info`).
+SESSION_INFO_KEY = "search_cache"
+_PENDING_KEY = "search_cache_pending"
 
 
 @dataclass(frozen=True)
-class CachedSearch:
-    product_ids: tuple[UUID, ...]
-    facets: FacetCounts
-    corrected: str | None
+class CachedPage:
+    body: bytes  # the JSON response, as sent
+    product_ids: frozenset[UUID]  # the products it shows (their stock and price are in it)
+    depends_on_stock: bool  # filtered on stock: which products match depends on stock
+
+
+Search = Callable[[], Awaitable[CachedPage]]
 
 
 @dataclass(frozen=True)
 class _Entry:
     fresh_until: float
     usable_until: float
-    value: CachedSearch
+    value: CachedPage
 
 
 class SearchCache:
-    def __init__(self, ttl_seconds: float, max_entries: int = 2048) -> None:
+    """At most `max_entries` pages and `max_bytes` of bodies; the least recently used go
+    first."""
+
+    def __init__(
+        self, ttl_seconds: float, max_entries: int = 2048, max_bytes: int = 32 * 2**20
+    ) -> None:
         self.ttl_seconds = ttl_seconds
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
-        self._running: dict[Hashable, asyncio.Future[CachedSearch]] = {}
+        self._bytes = 0
+        self._running: dict[Hashable, asyncio.Future[CachedPage]] = {}
         self._refreshing: set[asyncio.Task[None]] = set()
+        # Bumped by every invalidation: a search that started before one is not stored.
+        self._generation = 0
 
     @property
     def enabled(self) -> bool:
         return self.ttl_seconds > 0
 
-    def get(self, key: Hashable) -> CachedSearch | None:
+    def get(self, key: Hashable) -> CachedPage | None:
         """A fresh entry (never a stale one)."""
         entry = self._entry(key)
         return entry.value if entry is not None and entry.fresh_until >= time.monotonic() else None
 
-    def put(self, key: Hashable, value: CachedSearch) -> None:
+    def put(self, key: Hashable, value: CachedPage) -> None:
         if not self.enabled:
             return
         # Up to a fifth shorter at random, so searches cached together do not all expire
         # (and run again) in the same instant.
         lifetime = self.ttl_seconds * (1 - random.random() / 5)
         now = time.monotonic()
+        self._drop(key)
         self._entries[key] = _Entry(now + lifetime, now + lifetime * STALE_FACTOR, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += len(value.body)
+        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+            self._drop(next(iter(self._entries)))
 
     async def get_or_run(
         self, key: Hashable, search: Search, refresh: Search | None = None
-    ) -> CachedSearch:
-        """The cached result; a stale one at once while `refresh` (a search that does not
+    ) -> CachedPage:
+        """The cached page; a stale one at once while `refresh` (a search that does not
         depend on the caller's request) runs in the background; otherwise `search`, run once
         however many requests ask at the same time."""
         if not self.enabled:
             return await search()
         entry = self._entry(key)
-        now = time.monotonic()
-        if entry is not None and entry.fresh_until >= now:
+        if entry is not None and entry.fresh_until >= time.monotonic():
             return entry.value
         if entry is not None and refresh is not None:
             if key not in self._running:
@@ -97,41 +114,74 @@ class SearchCache:
         return await self._run(key, search)
 
     def clear(self) -> None:
+        """Forget everything (a product was added, changed or removed)."""
         self._entries.clear()
+        self._bytes = 0
+        self._invalidated()
+
+    def forget_stock_of(self, product_id: UUID) -> None:
+        """A product's stock changed: drop the pages that show it, and every page filtered on
+        stock (the product may have come into or gone out of stock)."""
+        stale = [
+            key
+            for key, entry in self._entries.items()
+            if entry.value.depends_on_stock or product_id in entry.value.product_ids
+        ]
+        for key in stale:
+            self._drop(key)
+        self._invalidated()
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.value.body)
+
+    def _invalidated(self) -> None:
+        self._generation += 1
+        # Requests from now on run their own search rather than wait for one that may have
+        # read the old rows (which still answers the requests already waiting for it).
+        self._running.clear()
 
     def _entry(self, key: Hashable) -> _Entry | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
         if entry.usable_until < time.monotonic():
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return entry
 
     async def _run(
-        self, key: Hashable, search: Search, future: "asyncio.Future[CachedSearch] | None" = None
-    ) -> CachedSearch:
+        self, key: Hashable, search: Search, future: "asyncio.Future[CachedPage] | None" = None
+    ) -> CachedPage:
         if future is None:
             future = asyncio.get_running_loop().create_future()
             self._running[key] = future
+        generation = self._generation
         try:
             result = await search()
         except BaseException:
             future.cancel()  # whoever waits runs the search itself
             raise
         finally:
-            del self._running[key]
+            if self._running.get(key) is future:
+                del self._running[key]
         future.set_result(result)
-        self.put(key, result)
+        if generation == self._generation:
+            self.put(key, result)
         return result
 
     def _start_refresh(self, key: Hashable, refresh: Search) -> None:
         # Registered now, so the requests arriving before the task starts do not refresh too.
-        future: asyncio.Future[CachedSearch] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[CachedPage] = asyncio.get_running_loop().create_future()
         self._running[key] = future
 
         async def run() -> None:
@@ -143,3 +193,28 @@ class SearchCache:
         task = asyncio.get_running_loop().create_task(run())
         self._refreshing.add(task)
         task.add_done_callback(self._refreshing.discard)
+
+
+def invalidate_after_commit(session: AsyncSession, stock_of: UUID | None = None) -> None:
+    """Once the session's transaction commits, invalidate the cache of this process (if its
+    sessions carry one): everything, or with `stock_of`, what that product's stock shows in.
+    Never before the commit: a search in between would store the old rows again."""
+    cache = session.info.get(SESSION_INFO_KEY)
+    if not isinstance(cache, SearchCache):
+        return
+    pending: list[UUID | None] | None = session.info.get(_PENDING_KEY)
+    if pending is not None:
+        pending.append(stock_of)
+        return
+    pending = session.info[_PENDING_KEY] = [stock_of]
+
+    def committed(_: Any) -> None:
+        changes = session.info.pop(_PENDING_KEY, [])
+        if None in changes:
+            cache.clear()
+            return
+        for product_id in changes:
+            assert product_id is not None
+            cache.forget_stock_of(product_id)
+
+    event.listen(session.sync_session, "after_commit", committed, once=True)

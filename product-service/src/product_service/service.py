@@ -3,13 +3,14 @@ transaction; nothing here commits (the request or message handler does, once).""
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from service_kit.outbox import add_event
 from shop_contracts.events import ProductCreated, ProductDeleted, ProductUpdated
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import repository
@@ -27,7 +28,7 @@ from product_service.search import (
     shown_correction,
     vocabulary_of,
 )
-from product_service.search_cache import CachedSearch, SearchCache
+from product_service.search_cache import invalidate_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -63,44 +64,29 @@ async def list_categories(session: AsyncSession) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    items: Sequence[Product]
+    items: Sequence[Row[Any]]  # the fields of ProductOut, as attributes
     facets: FacetCounts
     corrected: str | None = None
 
 
-async def search(
-    session: AsyncSession,
-    request: SearchRequest,
-    cache: SearchCache | None = None,
-    new_session: Callable[[], AsyncSession] | None = None,
-) -> SearchResult:
-    """One page of a search with its facets; from the cache when the same search ran lately
-    (the products themselves are always read fresh). With `new_session`, a stale cached search
-    is refreshed in the background, in a session of its own."""
-    if cache is None:
-        cached = await _search(session, request)
-    else:
-        refresh = _in_own_session(new_session, request) if new_session is not None else None
-        cached = await cache.get_or_run(
-            request.cache_key, lambda: _search(session, request), refresh
-        )
-    items: Sequence[Product] = []
-    if cached.product_ids:
-        items = await repository.products_by_ids(session, cached.product_ids)
-    return SearchResult(items, cached.facets, cached.corrected)
+async def search(session: AsyncSession, request: SearchRequest) -> SearchResult:
+    """One page of a search with its facets (the search cache, which keeps whole responses,
+    is the caller's: see routes.py)."""
+    found = await _search(session, request)
+    items: Sequence[Row[Any]] = []
+    if found.product_ids:
+        items = await repository.products_by_ids(session, found.product_ids)
+    return SearchResult(items, found.facets, found.corrected)
 
 
-def _in_own_session(
-    new_session: Callable[[], AsyncSession], request: SearchRequest
-) -> Callable[[], Awaitable[CachedSearch]]:
-    async def search_in_own_session() -> CachedSearch:
-        async with new_session() as session:
-            return await _search(session, request)
-
-    return search_in_own_session
+@dataclass(frozen=True)
+class _Found:
+    product_ids: tuple[uuid.UUID, ...]
+    facets: FacetCounts
+    corrected: str | None
 
 
-async def _search(session: AsyncSession, request: SearchRequest) -> CachedSearch:
+async def _search(session: AsyncSession, request: SearchRequest) -> _Found:
     """Browsing: counts from the category index, the page from the sort's index. With words:
     one statement per attempt; when the words as typed match nothing, they are corrected,
     then relaxed (see search.py)."""
@@ -109,9 +95,9 @@ async def _search(session: AsyncSession, request: SearchRequest) -> CachedSearch
     if not words:
         facets = facets_from(await repository.browse_stats(session, filters), filters)
         if facets.total <= request.offset:
-            return CachedSearch((), facets, None)
+            return _Found((), facets, None)
         ids = await repository.browse_page_ids(session, filters, *page)
-        return CachedSearch(tuple(ids), facets, None)
+        return _Found(tuple(ids), facets, None)
     stats, ids = await repository.text_search(session, all_words_query(words), filters, *page)
     corrected = None
     if not stats:
@@ -124,7 +110,7 @@ async def _search(session: AsyncSession, request: SearchRequest) -> CachedSearch
             stats, ids = await repository.text_search(session, query_text, filters, *page)
         if stats and spellings:
             corrected = shown_correction(words, spellings)
-    return CachedSearch(tuple(ids), facets_from(stats, filters), corrected)
+    return _Found(tuple(ids), facets_from(stats, filters), corrected)
 
 
 async def _spellings(session: AsyncSession, words: list[str]) -> dict[str, list[str]]:
@@ -173,6 +159,7 @@ async def create_product(
     await repository.add_product(session, product)
     await repository.add_search_terms(session, _vocabulary(product))
     await add_event(session, ProductCreated(**_event_fields(product), stock=product.stock))
+    invalidate_after_commit(session)
     return product
 
 
@@ -194,6 +181,7 @@ async def update_product(
     await repository.save_product(session, product)
     await repository.add_search_terms(session, _vocabulary(product))
     await add_event(session, ProductUpdated(**_event_fields(product)))
+    invalidate_after_commit(session)
     return product
 
 
@@ -204,6 +192,7 @@ async def delete_product(session: AsyncSession, product_id: uuid.UUID) -> None:
         raise ProductNotFound()
     await repository.mark_deleted(session, product)
     await add_event(session, ProductDeleted(product_id=product.id))
+    invalidate_after_commit(session)
 
 
 # Stock read model (inventory owns stock after creation)
@@ -215,7 +204,9 @@ async def apply_stock_level(
     """Take the inventory's stock level unless a later one was already applied (events may
     arrive out of order). Returns whether it was applied."""
     applied = await repository.set_stock(session, product_id, stock, occurred_at)
-    if not applied:
+    if applied:
+        invalidate_after_commit(session, stock_of=product_id)
+    else:
         log.info(
             "stock level not applied: unknown product or an older event",
             extra={"product_id": str(product_id), "occurred_at": occurred_at.isoformat()},

@@ -342,3 +342,37 @@ async def test_a_search_shows_a_change_made_since_it_last_ran(catalog, client, p
 
     assert after["items"][0]["price_cents"] == 45999
     assert after["facets"]["price"] == {"min_cents": 45999, "max_cents": 45999}
+
+
+async def test_a_repeated_search_is_the_same_response_with_its_own_headers(
+    catalog, client, products
+):
+    first = await client.get("/api/products", params={"q": "headphones"})
+    again = await client.get(
+        "/api/products", params={"q": "Headphones!"}, headers={"X-Request-ID": "req-cached-1"}
+    )
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again.headers["content-type"] == "application/json"
+    assert again.headers["x-request-id"] == "req-cached-1"
+    assert first.headers["x-request-id"] != "req-cached-1"
+
+
+async def test_parameters_are_validated_even_when_the_search_is_cached(catalog, client, products):
+    await catalog.search(q="headphones", limit=20)
+
+    response = await client.get("/api/products", params={"q": "headphones", "limit": 0})
+
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["limit"]
+
+
+async def test_a_product_added_shows_in_a_search_that_ran_before(catalog, products):
+    before = await catalog.search(q="lamp")
+    await catalog.add(name="Orbit Floor Lamp", category="Home & Office", price_cents=8999)
+
+    after = await catalog.search(q="lamp")
+
+    assert after["total"] == before["total"] + 1
+    assert "Orbit Floor Lamp" in names(after)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import aio_pika
 from product_service.consumers import handlers
+from product_service.dependencies import SEARCH_CACHE
 from service_kit.consumer import handle_event
 from shop_contracts import SUBSCRIPTIONS, Envelope
 from shop_contracts.events import StockUpdated
@@ -108,3 +109,29 @@ async def test_a_stock_event_through_the_broker_reaches_the_running_service(
             break
         await asyncio.sleep(0.05)
     assert await stock_of(client, product) == 61
+
+
+async def test_a_stock_event_shows_in_searches_that_ran_before_it(catalog, client, empty_catalog):
+    lamp = await catalog.add(name="Tally Lamp", stock=2)
+    shown = await catalog.search(q="tally")
+    in_stock = await catalog.search(q="tally", in_stock="true")
+
+    await handle_event(empty_catalog, handlers, stock_event(lamp["id"], 0, T0, delta=-2))
+
+    assert shown["items"][0]["stock"] == 2 and in_stock["total"] == 1
+    assert (await catalog.search(q="tally"))["items"][0]["stock"] == 0
+    assert (await catalog.search(q="tally", in_stock="true"))["total"] == 0
+
+
+async def test_a_stock_event_leaves_other_cached_searches_alone(
+    catalog, client, empty_catalog, app
+):
+    lamp = await catalog.add(name="Quill Lamp", stock=2)
+    await catalog.add(name="Quill Desk", stock=3)
+    await catalog.search(q="desk")
+    cached = app.state.kit.extra[SEARCH_CACHE]
+    before = len(cached)
+
+    await handle_event(empty_catalog, handlers, stock_event(lamp["id"], 1, T0))
+
+    assert before > 0 and len(cached) == before  # the desk page does not show the lamp

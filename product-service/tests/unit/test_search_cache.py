@@ -1,10 +1,10 @@
 import asyncio
 import time
+import uuid
 
-from product_service.search import FacetCounts
-from product_service.search_cache import CachedSearch, SearchCache
+from product_service.search_cache import CachedPage, SearchCache
 
-RESULT = CachedSearch((), FacetCounts(0, [], None, None), None)
+RESULT = CachedPage(b'{"total":0}', frozenset(), depends_on_stock=False)
 
 
 def test_an_entry_is_reused_until_it_expires():
@@ -97,7 +97,7 @@ async def test_without_a_lifetime_every_request_searches():
 
 async def test_a_stale_search_is_answered_at_once_and_refreshed_once_in_the_background():
     cache = SearchCache(ttl_seconds=0.02)
-    newer = CachedSearch((), FacetCounts(1, [], None, None), None)
+    newer = CachedPage(b'{"total":1}', frozenset(), depends_on_stock=False)
     cache.put("k", RESULT)
     time.sleep(0.03)
     refreshes = 0
@@ -123,9 +123,84 @@ async def test_an_entry_too_old_to_serve_is_searched_again_before_answering():
     cache = SearchCache(ttl_seconds=0.005)
     cache.put("k", RESULT)
     time.sleep(0.005 * 7)
-    newer = CachedSearch((), FacetCounts(2, [], None, None), None)
+    newer = CachedPage(b'{"total":2}', frozenset(), depends_on_stock=False)
 
     async def search():
         return newer
 
     assert await cache.get_or_run("k", search, search) is newer
+
+
+def test_a_stock_change_drops_the_pages_showing_the_product_and_those_filtered_on_stock():
+    lamp, desk = uuid.uuid4(), uuid.uuid4()
+    cache = SearchCache(ttl_seconds=60)
+    cache.put("lamp", CachedPage(b"1", frozenset({lamp}), depends_on_stock=False))
+    cache.put("desk", CachedPage(b"2", frozenset({desk}), depends_on_stock=False))
+    cache.put("in stock", CachedPage(b"3", frozenset({desk}), depends_on_stock=True))
+
+    cache.forget_stock_of(lamp)
+
+    assert cache.get("lamp") is None and cache.get("in stock") is None
+    assert cache.get("desk") is not None
+
+
+async def test_a_search_running_when_the_cache_is_invalidated_is_not_kept():
+    cache = SearchCache(ttl_seconds=60)
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_search():
+        started.set()
+        await release.wait()
+        return RESULT
+
+    running = asyncio.create_task(cache.get_or_run("k", slow_search))
+    await started.wait()
+    cache.clear()  # a change committed while the search read the old rows
+    calls = 0
+
+    async def search_after_the_change():
+        nonlocal calls
+        calls += 1
+        return RESULT
+
+    release.set()
+    assert await running is RESULT  # the request that ran it still gets its answer
+    assert cache.get("k") is None
+    await cache.get_or_run("k", search_after_the_change)
+    assert calls == 1
+
+
+async def test_after_an_invalidation_new_requests_do_not_wait_for_an_older_search():
+    cache = SearchCache(ttl_seconds=60)
+    release = asyncio.Event()
+    newer = CachedPage(b"new", frozenset(), depends_on_stock=False)
+
+    async def old_search():
+        await release.wait()
+        return RESULT
+
+    async def new_search():
+        return newer
+
+    old = asyncio.create_task(cache.get_or_run("k", old_search))
+    await asyncio.sleep(0)
+    cache.clear()
+
+    assert await cache.get_or_run("k", new_search) is newer
+    release.set()
+    assert await old is RESULT
+    assert cache.get("k") is newer
+
+
+def test_the_least_recently_used_bodies_go_first_when_too_many_bytes():
+    cache = SearchCache(ttl_seconds=60, max_bytes=10)
+    cache.put("a", CachedPage(b"aaaa", frozenset(), depends_on_stock=False))
+    cache.put("b", CachedPage(b"bbbb", frozenset(), depends_on_stock=False))
+    cache.get("a")
+    cache.put("c", CachedPage(b"cccc", frozenset(), depends_on_stock=False))
+    cache.put("c", CachedPage(b"cccc", frozenset(), depends_on_stock=False))
+
+    assert cache.get("b") is None
+    assert cache.get("a") is not None and cache.get("c") is not None
+    assert cache.size_bytes == 8

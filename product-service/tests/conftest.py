@@ -2,73 +2,33 @@
 (a virtual host of this suite's own) and Redis.
 
 One app (and its lifespan: outbox relay, consumer) serves the whole session. Search tests need
-an exact catalog, so every test starts from an empty one.
+an exact catalog, so every test starts from an empty one. The session fixtures (app, client,
+database, minter, sessions…) come from `service_kit.pytest_fixtures`.
 """
 
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from product_service.config import ProductSettings
 from product_service.dependencies import SEARCH_CACHE
 from product_service.main import create_app
-from service_kit.testing import (
-    TokenMinter,
-    app_client,
-    load_test_module,
-    prepare_database,
-    private_vhost,
-)
+from service_kit.pytest_fixtures import ServiceUnderTest
+from service_kit.testing import TokenMinter, load_test_module
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-SERVICE_DIR = Path(__file__).resolve().parents[1]
-
 
 factories = load_test_module(__file__, "factories.py", "product_service_tests_factories")
 
 
 @pytest.fixture(scope="session")
-def amqp_url() -> Iterator[str]:
-    """This suite's own broker: other suites' live consumers never take its events."""
-    with private_vhost("product") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def settings(amqp_url: str) -> ProductSettings:
-    return factories.settings_for_tests(amqp_url=amqp_url)
-
-
-@pytest.fixture(scope="session")
-async def database(settings: ProductSettings) -> ProductSettings:
-    await prepare_database(settings, SERVICE_DIR)
-    return settings
-
-
-@pytest.fixture(scope="session")
-def app(database: ProductSettings) -> FastAPI:
-    return create_app(database)
-
-
-@pytest.fixture(scope="session")
-def minter() -> TokenMinter:
-    return TokenMinter()
-
-
-@pytest.fixture(scope="session")
-async def client(app: FastAPI, minter: TokenMinter) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(app) as client:
-        minter.install(app)
-        yield client
-
-
-@pytest.fixture(scope="session")
-def sessions(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[AsyncSession]:
-    sessions: async_sessionmaker[AsyncSession] = app.state.kit.sessions
-    return sessions
+def service_under_test() -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="product",
+        directory=Path(__file__).resolve().parents[1],
+        settings=factories.settings_for_tests,
+        create_app=create_app,
+    )
 
 
 @pytest.fixture

@@ -72,6 +72,8 @@ async def lock_seeding(session: AsyncSession) -> None:
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEEDING_LOCK})
 
 
+# Every column of a product row, in table order: what `copy_products` writes and what a search
+# page reads.
 COPY_COLUMNS = (
     "id",
     "name",
@@ -301,21 +303,7 @@ async def text_search(
 
 # What a search page shows of each product (ProductOut), read without the ORM: for 20 products
 # ~0.3 ms of CPU less per search than loading them as entities.
-_PAGE_COLUMNS = ", ".join(
-    (
-        "id",
-        "name",
-        "description",
-        "price_cents",
-        "currency",
-        "category",
-        "stock",
-        "image_url",
-        "attributes",
-        "created_at",
-        "updated_at",
-    )
-)
+_PAGE_COLUMNS = ", ".join(COPY_COLUMNS)
 _PRODUCTS_BY_IDS = text(
     f"SELECT {_PAGE_COLUMNS} FROM products"  # noqa: S608 - fixed column names only
     " WHERE id = ANY(CAST(:ids AS uuid[])) AND deleted_at IS NULL"

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from service_kit.app import KitState
 from service_kit.auth import CurrentUser, RequireAdmin
-from service_kit.db import SessionDep
+from service_kit.db import ReadSessionDep, SessionDep
 
 from auth_service.service import Tokens
 from auth_service.throttle import LoginThrottle
@@ -42,6 +42,7 @@ __all__ = [
     "ClientAddress",
     "CurrentUser",
     "LoginThrottleDep",
+    "ReadSessionDep",
     "RequireAdmin",
     "SessionDep",
     "TokensDep",

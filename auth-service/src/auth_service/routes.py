@@ -11,6 +11,7 @@ from auth_service.dependencies import (
     ClientAddress,
     CurrentUser,
     LoginThrottleDep,
+    ReadSessionDep,
     RequireAdmin,
     SessionDep,
     TokensDep,
@@ -96,14 +97,14 @@ async def logout(
 
 
 @router.get("/me", summary="The signed-in user", responses=error_responses(401, 404))
-async def me(principal: CurrentUser, session: SessionDep) -> UserOut:
+async def me(principal: CurrentUser, session: ReadSessionDep) -> UserOut:
     return UserOut.of(await service.get_user(session, principal.user_id))
 
 
 @router.get("/users", summary="List users (admin)", responses=error_responses(401, 403, 422))
 async def list_users(
     _: RequireAdmin,
-    session: SessionDep,
+    session: ReadSessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> UserPage:
@@ -128,6 +129,6 @@ async def change_role(
     summary="Public keys that verify access tokens",
     response_model=JsonWebKeySet,
 )
-async def jwks_document(session: SessionDep, response: Response) -> dict[str, object]:
+async def jwks_document(session: ReadSessionDep, response: Response) -> dict[str, object]:
     response.headers["Cache-Control"] = "public, max-age=60"
     return jwks(await service.public_keys(session))

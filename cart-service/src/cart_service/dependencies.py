@@ -1,6 +1,10 @@
 """Request dependencies: the unit of work and the caller (both from the kit)."""
 
 from service_kit.auth import CurrentUser
-from service_kit.db import SessionDep
+from service_kit.db import ReadSessionDep, SessionDep
 
-__all__ = ["CurrentUser", "SessionDep"]
+__all__ = [
+    "CurrentUser",
+    "ReadSessionDep",
+    "SessionDep",
+]

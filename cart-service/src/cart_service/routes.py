@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from cart_service import service
-from cart_service.dependencies import CurrentUser, SessionDep
+from cart_service.dependencies import CurrentUser, ReadSessionDep, SessionDep
 from cart_service.errors import error_responses
 from cart_service.schemas import AddItem, CartOut, CheckoutCartOut, SetQuantity
 
@@ -16,7 +16,7 @@ internal_router = APIRouter(prefix="/internal", tags=["internal"])
 
 
 @router.get("", summary="The caller's cart, at today's prices", responses=error_responses(401))
-async def get_cart(user: CurrentUser, session: SessionDep) -> CartOut:
+async def get_cart(user: CurrentUser, session: ReadSessionDep) -> CartOut:
     return CartOut.of(await service.get_cart(session, user.user_id))
 
 
@@ -72,5 +72,5 @@ async def clear_cart(user: CurrentUser, session: SessionDep) -> Response:
     "customer's own token)",
     responses=error_responses(401),
 )
-async def checkout_cart(user: CurrentUser, session: SessionDep) -> CheckoutCartOut:
+async def checkout_cart(user: CurrentUser, session: ReadSessionDep) -> CheckoutCartOut:
     return CheckoutCartOut.of(user.user_id, await service.get_cart(session, user.user_id))

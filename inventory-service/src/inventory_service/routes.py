@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from inventory_service import service
-from inventory_service.dependencies import RequireAdmin, SessionDep
+from inventory_service.dependencies import ReadSessionDep, RequireAdmin, SessionDep
 from inventory_service.errors import error_responses
 from inventory_service.models import MAX_STOCK
 from inventory_service.schemas import (
@@ -29,7 +29,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 )
 async def list_stock(
     _: RequireAdmin,
-    session: SessionDep,
+    session: ReadSessionDep,
     low_stock_below: Annotated[
         int | None, Query(ge=0, le=MAX_STOCK, description="Only records with less stock")
     ] = None,
@@ -45,7 +45,7 @@ async def list_stock(
 
 
 @router.get("/{product_id}", summary="A product's stock", responses=error_responses(404, 422))
-async def get_stock(product_id: uuid.UUID, session: SessionDep) -> StockRecord:
+async def get_stock(product_id: uuid.UUID, session: ReadSessionDep) -> StockRecord:
     return StockRecord.of(await service.get_stock(session, product_id))
 
 
@@ -90,7 +90,7 @@ async def adjust_stock(
 async def list_movements(
     product_id: uuid.UUID,
     _: RequireAdmin,
-    session: SessionDep,
+    session: ReadSessionDep,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> MovementPage:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from service_kit.app import KitState
 from service_kit.auth import CurrentUser, RequireAdmin
-from service_kit.db import SessionDep
+from service_kit.db import ReadSessionDep, SessionDep
 
 from order_service.cart_client import CartReader
 from order_service.models import Order
@@ -51,6 +51,7 @@ __all__ = [
     "CurrentUser",
     "ForwardedAuthorization",
     "IdempotencyKeyHeader",
+    "ReadSessionDep",
     "RequireAdmin",
     "SessionDep",
     "VisibleOrder",

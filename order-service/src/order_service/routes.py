@@ -12,6 +12,7 @@ from order_service.dependencies import (
     CurrentUser,
     ForwardedAuthorization,
     IdempotencyKeyHeader,
+    ReadSessionDep,
     RequireAdmin,
     SessionDep,
     VisibleOrder,
@@ -63,7 +64,7 @@ def create_router(settings: OrderSettings) -> APIRouter:
     )
     async def list_orders(
         principal: CurrentUser,
-        session: SessionDep,
+        session: ReadSessionDep,
         everyone: Annotated[
             bool, Query(alias="all", description="Everyone's orders (admin only)")
         ] = False,

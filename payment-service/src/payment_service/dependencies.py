@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from service_kit.auth import CurrentUser, RequireAdmin
-from service_kit.db import SessionDep
+from service_kit.db import ReadSessionDep, SessionDep
 
 from payment_service.config import PaymentSettings
 
@@ -17,4 +17,10 @@ def payment_settings(request: Request) -> PaymentSettings:
 
 SettingsDep = Annotated[PaymentSettings, Depends(payment_settings)]
 
-__all__ = ["CurrentUser", "RequireAdmin", "SessionDep", "SettingsDep"]
+__all__ = [
+    "CurrentUser",
+    "ReadSessionDep",
+    "RequireAdmin",
+    "SessionDep",
+    "SettingsDep",
+]

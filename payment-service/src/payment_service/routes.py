@@ -6,7 +6,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from payment_service import service
-from payment_service.dependencies import CurrentUser, RequireAdmin, SessionDep, SettingsDep
+from payment_service.dependencies import (
+    CurrentUser,
+    ReadSessionDep,
+    RequireAdmin,
+    SessionDep,
+    SettingsDep,
+)
 from payment_service.errors import error_responses
 from payment_service.schemas import (
     PaymentMethodCreate,
@@ -40,7 +46,9 @@ async def create_payment_method(
 
 
 @router.get("/methods", summary="The caller's saved cards", responses=error_responses(401))
-async def list_payment_methods(user: CurrentUser, session: SessionDep) -> list[PaymentMethodOut]:
+async def list_payment_methods(
+    user: CurrentUser, session: ReadSessionDep
+) -> list[PaymentMethodOut]:
     return [PaymentMethodOut.of(m) for m in await service.list_payment_methods(session, user)]
 
 
@@ -50,7 +58,7 @@ async def list_payment_methods(user: CurrentUser, session: SessionDep) -> list[P
     responses=error_responses(401, 403),
 )
 async def get_processor_switch(
-    _: RequireAdmin, session: SessionDep, settings: SettingsDep
+    _: RequireAdmin, session: ReadSessionDep, settings: SettingsDep
 ) -> ProcessorSwitchOut:
     return ProcessorSwitchOut.of(await service.processor_switch(session, settings))
 
@@ -90,7 +98,7 @@ async def reset_processor_switch(
 )
 async def list_payments(
     user: CurrentUser,
-    session: SessionDep,
+    session: ReadSessionDep,
     order_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -106,5 +114,5 @@ async def list_payments(
     summary="One payment (404 for another user's)",
     responses=error_responses(401, 404, 422),
 )
-async def get_payment(payment_id: UUID, user: CurrentUser, session: SessionDep) -> PaymentOut:
+async def get_payment(payment_id: UUID, user: CurrentUser, session: ReadSessionDep) -> PaymentOut:
     return PaymentOut.of(await service.get_payment(session, user, payment_id))

@@ -5,7 +5,7 @@ from service_kit.app import KitState, create_service_app
 
 from product_service.config import ProductSettings, get_settings
 from product_service.consumers import handlers
-from product_service.dependencies import READ_SESSIONS, SEARCH_CACHE, read_sessions_for
+from product_service.dependencies import SEARCH_CACHE
 from product_service.routes import router
 from product_service.search_cache import SESSION_INFO_KEY, SearchCache
 
@@ -15,7 +15,6 @@ def create_app(settings: ProductSettings | None = None) -> FastAPI:
 
     async def start_read_path(kit: KitState) -> None:
         assert kit.sessions is not None
-        kit.extra[READ_SESSIONS] = read_sessions_for(kit, settings)
         cache = SearchCache(
             settings.search_cache_seconds,
             settings.search_cache_entries,

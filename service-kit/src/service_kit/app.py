@@ -23,7 +23,7 @@ from service_kit.auth import RevocationList, TokenVerifier
 from service_kit.broker import connect
 from service_kit.config import ServiceSettings
 from service_kit.consumer import EventConsumer, Handlers
-from service_kit.db import create_engine, create_session_factory
+from service_kit.db import ReadSessions, create_engine, create_session_factory
 from service_kit.errors import install_error_handlers
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
@@ -44,6 +44,7 @@ class KitState:
     verifier: TokenVerifier | None = None
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
+    read_sessions: ReadSessions | None = None
     broker: AbstractRobustConnection | None = None
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
@@ -84,6 +85,7 @@ def create_service_app(
         if database:
             kit.engine = create_engine(settings)
             kit.sessions = create_session_factory(kit.engine, settings)
+            kit.read_sessions = ReadSessions.of(kit.engine, kit.sessions, settings.db_pool_size)
         if database and (publishes or handlers is not None):
             kit.broker = await connect(settings.amqp_url.get_secret_value(), settings.service_name)
         if kit.broker is not None and publishes:

@@ -1,7 +1,10 @@
 """Database: one async engine and pool per service, a session per request that commits once,
-and creation of the service's own database and role."""
+sessions without a transaction for reads, and creation of the service's own database and
+role."""
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 import asyncpg
@@ -65,6 +68,57 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
 # Function scope: the commit happens before the response is sent, so a client never sees a
 # success whose commit then fails (the default, request scope, commits after sending).
 SessionDep = Annotated[AsyncSession, Depends(request_session, scope="function")]
+
+# Pool connections that reads leave to writes and event handlers.
+KEPT_FOR_WRITES = 2
+
+
+class ReadSessions:
+    """Sessions for work that only reads: no transaction, so no BEGIN and COMMIT round trips
+    around the one or two queries of a read (measured on product pages: ~20-40 % of their
+    time). Anything that writes uses SessionDep, the unit of work.
+
+    At most `limit` at once, handed out in the order they were asked for. The pool alone is
+    not fair: a connection given back wakes the oldest waiter, but a request arriving before it
+    runs takes the connection, and the waiter queues again at the back. At 16 connections on a
+    pool of 8, that made 1-2 % of product pages wait 0.4-0.7 s (p50 7 ms)."""
+
+    def __init__(
+        self, factory: async_sessionmaker[AsyncSession], engine: AsyncEngine, limit: int
+    ) -> None:
+        self._factory = factory
+        self._engine = engine
+        self._gate = asyncio.Semaphore(limit)  # first come, first served
+
+    @classmethod
+    def of(
+        cls, engine: AsyncEngine, factory: async_sessionmaker[AsyncSession], pool_size: int
+    ) -> "ReadSessions":
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        return cls(factory, autocommit, max(1, pool_size - KEPT_FOR_WRITES))
+
+    @asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncSession]:
+        async with self._gate, self._factory(bind=self._engine) as session:
+            yield session
+
+
+# `async def` even where nothing is awaited: FastAPI runs a plain `def` dependency in its
+# thread pool, a thread hop per request.
+async def read_sessions(request: Request) -> ReadSessions:
+    sessions: ReadSessions = request.app.state.kit.read_sessions
+    return sessions
+
+
+async def read_session(
+    sessions: Annotated[ReadSessions, Depends(read_sessions)],
+) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(read_session)]
+ReadSessionsDep = Annotated[ReadSessions, Depends(read_sessions)]
 
 
 async def ensure_database(settings: ServiceSettings) -> None:

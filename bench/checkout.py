@@ -302,7 +302,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     await asyncio.to_thread(fleet.start_all)
     results: dict[str, Any] = {"closed_loop": [], "open_loop": []}
     try:
-        limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+        limits = httpx.Limits(
+            max_connections=400, max_keepalive_connections=400, keepalive_expiry=2
+        )
         async with httpx.AsyncClient(base_url=fleet.gateway, timeout=60, limits=limits) as client:
             admin = await log_in(client, fleet.admin_email, fleet.admin_password)
             product_id = await create_product(admin, stock=1_000_000, price_cents=1500)

@@ -5,10 +5,17 @@ import sys
 import textwrap
 import time
 import uuid
+from typing import Any
 
 import aio_pika
 import orjson
-from service_kit.outbox import ExchangeGetter, OutboxRelay, add_event
+from service_kit.outbox import (
+    LEASE_SECONDS,
+    ExchangeGetter,
+    OutboxRelay,
+    add_event,
+    backoff_seconds,
+)
 from shop_contracts import Envelope, parse_event
 from shop_contracts.events import UserRegistered
 from sqlalchemy import text
@@ -174,3 +181,33 @@ async def test_relay_is_woken_by_the_commit_not_by_its_poll(sessions, settings, 
         task.cancel()
     assert len(messages) == 1
     assert elapsed < 2.0, f"published after {elapsed:.3f}s: the relay waited for its poll"
+
+
+async def test_a_batch_claimed_while_the_broker_is_unreachable_backs_off_instead_of_waiting_its_lease(
+    sessions, settings
+):
+    async def no_broker() -> Any:
+        raise ConnectionError("broker down")
+
+    async with sessions() as session, session.begin():
+        await add_event(session, _user_registered())
+    relay = OutboxRelay(dsn=settings.database_dsn, exchange_getter=no_broker)
+    await relay.start()
+    try:
+        assert await relay.publish_batch() == 1
+    finally:
+        await relay.stop()
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                text(
+                    "SELECT attempts, published_at, last_error, "
+                    "extract(epoch FROM available_at - now()) AS wait FROM outbox"
+                )
+            )
+        ).one()
+    assert row.published_at is None
+    assert row.attempts == 1
+    assert "broker down" in row.last_error
+    # The first backoff (0.5 s), not the 10 s lease of a claim.
+    assert 0 < row.wait <= backoff_seconds(1) + 0.5 < LEASE_SECONDS

@@ -30,7 +30,9 @@ def fleet() -> Iterator[Fleet]:
 
 @pytest.fixture
 async def client(fleet: Fleet) -> AsyncIterator[httpx.AsyncClient]:
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends, so the client never
+    # reuses one the gateway is closing at that moment (a read error otherwise).
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=2)
     async with httpx.AsyncClient(base_url=fleet.gateway, timeout=30, limits=limits) as c:
         yield c
 

@@ -165,10 +165,16 @@ class OutboxRelay:
         if not claimed:
             return 0
         rows = sorted(claimed, key=lambda row: row["created_at"])
-        exchange = await self.exchange_getter()
-        results = await asyncio.gather(
-            *(self._publish(exchange, row) for row in rows), return_exceptions=True
-        )
+        results: list[BaseException | None]
+        try:
+            exchange = await self.exchange_getter()
+        except Exception as exc:
+            # No broker: every row of the batch backs off (its lease is given back early).
+            results = [exc] * len(rows)
+        else:
+            results = await asyncio.gather(
+                *(self._publish(exchange, row) for row in rows), return_exceptions=True
+            )
         sent = [row["id"] for row, res in zip(rows, results, strict=True) if res is None]
         failed = [(row, res) for row, res in zip(rows, results, strict=True) if res is not None]
         if sent:

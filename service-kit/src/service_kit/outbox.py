@@ -168,9 +168,9 @@ class OutboxRelay:
         results: list[BaseException | None]
         try:
             exchange = await self.exchange_getter()
-        except Exception as exc:
+        except Exception as unreachable:
             # No broker: every row of the batch backs off (its lease is given back early).
-            results = [exc] * len(rows)
+            results = [unreachable] * len(rows)
         else:
             results = await asyncio.gather(
                 *(self._publish(exchange, row) for row in rows), return_exceptions=True

@@ -42,7 +42,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from harness import RESULTS, ROOT, Process
+from harness import RESULTS, ROOT, Process, machine
 from product_service.config import ProductSettings
 from product_service.seed import add_synthetic
 from service_kit.testing import free_port, prepare_database
@@ -325,20 +325,6 @@ def table(measurements: list[Measurement]) -> str:
             f"{ratio:.2f}x slower | {m.errors} |"
         )
     return "\n".join(lines)
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        model = found.group(1) if found else ""
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "python": sys.version.split()[0],
-        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0],
-    }
 
 
 def main() -> None:

@@ -138,6 +138,15 @@ def wrk(url: str, token: str | None, connections: int, seconds: int) -> dict[str
     }
 
 
+def _version(tool: str) -> str:
+    """The first line a tool prints for `-v` ("" if it is not installed)."""
+    try:
+        done = subprocess.run([tool, "-v"], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return ""
+    return (done.stdout or done.stderr).strip().split("\n")[0]
+
+
 def machine() -> dict[str, Any]:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
@@ -148,6 +157,6 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpu_model": model,
         "python": platform.python_version(),
-        "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
-        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0],
+        "nginx": _version("nginx"),
+        "wrk": _version("wrk"),
     }

@@ -25,6 +25,12 @@ effects = Table(
 
 
 @pytest.fixture(scope="session")
+def kit_metadata() -> MetaData:
+    """The tables the suite's database is built from."""
+    return metadata
+
+
+@pytest.fixture(scope="session")
 def settings() -> ServiceSettings:
     return ServiceSettings(service_name="kittest-service", database_name="shop_kit_test")
 

@@ -1,9 +1,12 @@
-"""Read sessions: no transaction around a read, and connections handed out in arrival order."""
+"""Read sessions: no transaction around a read, and connections handed out in arrival order.
+The schema comparison the services' migration tests rely on."""
 
 import asyncio
 
+from service_kit.config import ServiceSettings
 from service_kit.db import KEPT_FOR_WRITES, ReadSessions
-from sqlalchemy import text
+from service_kit.testing import schema_drift
+from sqlalchemy import Column, Integer, MetaData, Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
@@ -51,3 +54,17 @@ async def test_read_sessions_leave_connections_for_writes_and_serve_in_arrival_o
     release.set()
     await asyncio.gather(*tasks)
     assert order == [0, 1, 2, 3, 4, 5]
+
+
+async def test_schema_drift_is_empty_for_the_declared_tables_and_names_a_missing_one(
+    engine: AsyncEngine, settings: ServiceSettings, kit_metadata: MetaData
+) -> None:
+    declared = MetaData()
+    for table in kit_metadata.tables.values():
+        table.to_metadata(declared)
+    # The database was built from `metadata` plus the kit's outbox index: nothing differs.
+    assert await schema_drift(settings, declared) == []
+
+    Table("not_migrated", declared, Column("id", Integer, primary_key=True))
+    drift = await schema_drift(settings, declared)
+    assert [(d[0], d[1].name) for d in drift] == [("add_table", "not_migrated")]

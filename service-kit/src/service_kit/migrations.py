@@ -39,8 +39,9 @@ def add_kit_tables(metadata: MetaData) -> None:
 
 
 # Partial index of what the relay still has to send; created by the migration helper below.
+OUTBOX_PENDING_INDEX_NAME = "ix_outbox_pending"
 OUTBOX_PENDING_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (available_at, created_at) "
+    f"CREATE INDEX IF NOT EXISTS {OUTBOX_PENDING_INDEX_NAME} ON outbox (available_at, created_at) "
     "WHERE published_at IS NULL"
 )
 

@@ -7,7 +7,6 @@ from auth_service.main import create_app
 from auth_service.service import ensure_admin
 from auth_service_tests_factories import PASSWORD, bearer, settings_for_tests, signup_payload
 from service_kit.contract_testing import (
-    LiveServer,
     assert_auth_enforced,
     assert_error_bodies_declared,
     check_case,
@@ -15,12 +14,6 @@ from service_kit.contract_testing import (
 )
 
 schema = load_schema(create_app(settings_for_tests()))
-
-
-@pytest.fixture(scope="module")
-def live(database):
-    with LiveServer(create_app(database)) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ import pytest
 from inventory_service.main import create_app
 from inventory_service_tests_factories import test_settings as settings_for_tests
 from service_kit.contract_testing import (
-    LiveServer,
     assert_auth_enforced,
     assert_error_bodies_declared,
     check_case,
@@ -13,13 +12,6 @@ from service_kit.contract_testing import (
 )
 
 schema = load_schema(create_app(settings_for_tests()), max_examples=20)
-
-
-@pytest.fixture(scope="module")
-def live(database, minter):
-    with LiveServer(create_app(database)) as server:
-        minter.install(server.app)
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,9 @@
 """The product service keeps its OpenAPI contract under fuzzing (schemathesis), and every
 admin route refuses missing and bad tokens with 401."""
 
-import pytest
 from product_service.main import create_app
 from product_service_tests_factories import settings_for_tests
 from service_kit.contract_testing import (
-    LiveServer,
     assert_auth_enforced,
     assert_error_bodies_declared,
     check_case,
@@ -13,13 +11,6 @@ from service_kit.contract_testing import (
 )
 
 schema = load_schema(create_app(settings_for_tests()), max_examples=20)
-
-
-@pytest.fixture(scope="module")
-def live(database, minter):
-    with LiveServer(create_app(database)) as server:
-        minter.install(server.app)
-        yield server
 
 
 @schema.parametrize()

@@ -9,7 +9,8 @@ defines one fixture, `service_under_test`, naming its service; the fixtures belo
 - `app`: the service's app on that database, one for the whole session;
 - `minter`: a `TokenMinter` whose tokens the app accepts;
 - `client`: an httpx client bound to the running app (its lifespan: relay, consumer);
-- `sessions`: the running app's session factory.
+- `sessions`: the running app's session factory;
+- `live`: the app on a real port, per test module, for the contract tests.
 
 pytest keeps one value per fixture definition, and a plugin's definitions are visible to the
 whole run: a plugin's session fixture would serve the first suite's app to every suite. So for
@@ -34,6 +35,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service_kit.config import ServiceSettings
+from service_kit.contract_testing import LiveServer
 from service_kit.testing import TokenMinter, app_client, prepare_database, private_vhost
 
 
@@ -107,6 +109,18 @@ def sessions(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[Asyn
     return sessions
 
 
+@pytest.fixture(scope="module")
+def live(
+    service_under_test: ServiceUnderTest, database: ServiceSettings, minter: TokenMinter
+) -> Iterator[LiveServer]:
+    """The service's app on a real port, in a thread of its own, for the contract tests
+    (schemathesis calls it over HTTP)."""
+    with LiveServer(service_under_test.create_app(database)) as server:
+        if service_under_test.install_minter:
+            minter.install(server.app)
+        yield server
+
+
 SESSION_FIXTURES = {
     "amqp_url": amqp_url,
     "settings": settings,
@@ -115,6 +129,7 @@ SESSION_FIXTURES = {
     "minter": minter,
     "client": client,
     "sessions": sessions,
+    "live": live,
 }
 
 

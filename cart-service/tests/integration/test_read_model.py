@@ -4,7 +4,6 @@ import asyncio
 import datetime as dt
 import uuid
 
-import aio_pika
 from cart_service_tests_factories import (
     envelope,
     product_created,
@@ -12,6 +11,7 @@ from cart_service_tests_factories import (
     product_updated,
     stock_updated,
 )
+from service_kit.testing import publish_envelope
 
 
 def minutes_from_now(minutes: int) -> dt.datetime:
@@ -86,19 +86,7 @@ async def test_product_created_published_on_the_broker_reaches_the_running_consu
 ):
     event = product_created(price_cents=777, stock=3)
     env = envelope(event)
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange("shop.events")
-        await exchange.publish(
-            aio_pika.Message(
-                env.model_dump_json().encode(),
-                message_id=str(env.id),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=env.type,
-        )
+    await publish_envelope(settings.amqp_url.get_secret_value(), env)
 
     shopper = factory.shopper()
     body = {"product_id": str(event.product_id), "quantity": 3}

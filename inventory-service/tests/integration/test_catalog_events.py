@@ -3,8 +3,8 @@
 import asyncio
 import uuid
 
-import aio_pika
 from inventory_service_tests_factories import envelope, product_created, product_deleted
+from service_kit.testing import publish_envelope
 from shop_contracts import StockChangeReason
 from shop_contracts.events import StockUpdated
 
@@ -89,18 +89,7 @@ async def test_product_created_published_twice_on_the_broker_is_applied_once_by_
 ):
     event = product_created(stock=21)
     env = envelope(event)
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange("shop.events")
-        message = aio_pika.Message(
-            env.model_dump_json().encode(),
-            message_id=str(env.id),
-            content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        )
-        await exchange.publish(message, routing_key=env.type)
-        await exchange.publish(message, routing_key=env.type)
+    await publish_envelope(settings.amqp_url.get_secret_value(), env, times=2)
 
     url = f"/api/inventory/{event.product_id}"
     for _ in range(200):

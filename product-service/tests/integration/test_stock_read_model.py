@@ -5,10 +5,10 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import aio_pika
 from product_service.consumers import handlers
 from product_service.dependencies import SEARCH_CACHE
 from service_kit.consumer import handle_event
+from service_kit.testing import publish_envelope
 from shop_contracts import SUBSCRIPTIONS, Envelope
 from shop_contracts.events import StockUpdated
 
@@ -90,19 +90,7 @@ async def test_a_stock_event_through_the_broker_reaches_the_running_service(
         producer="inventory-service",
     )
 
-    connection = await aio_pika.connect(settings.amqp_url.get_secret_value())
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        exchange = await channel.get_exchange("shop.events")
-        await exchange.publish(
-            aio_pika.Message(
-                envelope.model_dump_json().encode(),
-                message_id=str(envelope.id),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key="stock.updated",
-        )
+    await publish_envelope(settings.amqp_url.get_secret_value(), envelope)
 
     for _ in range(100):
         if await stock_of(client, product) == 61:

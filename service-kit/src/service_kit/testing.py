@@ -29,12 +29,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import aio_pika
 import httpx
 import jwt
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
+from shop_contracts import Envelope
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -42,6 +44,7 @@ from service_kit.auth import ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_KEY_TYPE, ACCE
 from service_kit.config import ServiceSettings
 from service_kit.db import drop_database, ensure_database
 from service_kit.migrations import OUTBOX_PENDING_INDEX_NAME, upgrade
+from service_kit.topology import EXCHANGE
 
 
 async def prepare_database(settings: ServiceSettings, service_dir: Path) -> None:
@@ -96,6 +99,23 @@ async def schema_drift(settings: ServiceSettings, metadata: MetaData) -> list[An
     finally:
         await engine.dispose()
     return diff
+
+
+async def publish_envelope(amqp_url: str, envelope: Envelope, *, times: int = 1) -> None:
+    """Publish an event on the platform's exchange as a producer's relay would (persistent, with
+    confirms), `times` times with the same id: for tests of a running consumer."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EXCHANGE)
+        message = aio_pika.Message(
+            envelope.model_dump_json().encode(),
+            message_id=str(envelope.id),
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        )
+        for _ in range(times):
+            await exchange.publish(message, routing_key=envelope.type)
 
 
 class TokenMinter:

@@ -49,7 +49,12 @@ _CLAIM = (
 _MARK_SENT = (
     "UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])"
 )
-_BACK_OFF = "UPDATE outbox SET attempts = $2, available_at = $3, last_error = $4 WHERE id = $1"
+_BACK_OFF = (
+    "UPDATE outbox AS o SET attempts = f.attempts, available_at = f.available_at, "
+    "last_error = f.error "
+    "FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[]) "
+    "AS f(id, attempts, available_at, error) WHERE o.id = f.id"
+)
 
 # One round trip: insert the row and queue a notification, delivered when the caller commits.
 _INSERT_AND_NOTIFY = text(
@@ -184,19 +189,25 @@ class OutboxRelay:
             for row in rows:
                 if row["id"] in sent:
                     OUTBOX_LAG.observe((now - row["created_at"]).total_seconds())
-        for row, exc in failed:
-            OUTBOX_FAILURES.inc()
-            attempts = row["attempts"] + 1
-            log.warning(
-                "outbox publish failed",
-                extra={"event_id": str(row["id"]), "attempts": attempts, "error": repr(exc)},
-            )
+        if failed:
+            # One statement for the whole batch: with the broker gone, every row fails at once.
+            OUTBOX_FAILURES.inc(len(failed))
+            now = datetime.now(UTC)
+            attempts = [row["attempts"] + 1 for row, _ in failed]
             await conn.execute(
                 _BACK_OFF,
-                row["id"],
+                [row["id"] for row, _ in failed],
                 attempts,
-                datetime.now(UTC) + timedelta(seconds=backoff_seconds(attempts)),
-                repr(exc)[:1000],
+                [now + timedelta(seconds=backoff_seconds(n)) for n in attempts],
+                [repr(exc)[:1000] for _, exc in failed],
+            )
+            log.warning(
+                "outbox publish failed; backing off",
+                extra={
+                    "events": len(failed),
+                    "event_ids": [str(row["id"]) for row, _ in failed[:10]],
+                    "error": repr(failed[0][1]),
+                },
             )
         return len(rows)
 

@@ -76,7 +76,9 @@ async def _wait_settled(dbs: dict[str, asyncpg.Connection], amqp_url: str, settl
         now = time.monotonic()
         if busy or progress != last:
             quiet_since, last = now, progress
-        elif now - quiet_since >= QUIET_SECONDS and not _unacknowledged(amqp_url, list(dbs)):
+        elif now - quiet_since >= QUIET_SECONDS and not await asyncio.to_thread(
+            _unacknowledged, amqp_url, list(dbs)
+        ):
             return
         await asyncio.sleep(0.25)
 

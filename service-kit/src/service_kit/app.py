@@ -28,6 +28,7 @@ from service_kit.errors import install_error_handlers
 from service_kit.logging import configure_logging
 from service_kit.middleware import RequestContextMiddleware
 from service_kit.outbox import ExchangeGetter, OutboxRelay
+from service_kit.pg import Database, create_pool
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class KitState:
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
     read_sessions: ReadSessions | None = None
+    database: Database | None = None  # asyncpg directly, for hot paths (pg.py)
     broker: AbstractRobustConnection | None = None
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
@@ -86,6 +88,7 @@ def create_service_app(
             kit.engine = create_engine(settings)
             kit.sessions = create_session_factory(kit.engine, settings)
             kit.read_sessions = ReadSessions.of(kit.engine, kit.sessions, settings.db_pool_size)
+            kit.database = Database(await create_pool(settings), settings.service_name)
         if database and (publishes or handlers is not None):
             kit.broker = await connect(settings.amqp_url.get_secret_value(), settings.service_name)
         if kit.broker is not None and publishes:
@@ -102,6 +105,7 @@ def create_service_app(
                 connection=kit.broker,
                 sessions=kit.sessions,
                 handlers=handlers,
+                database=kit.database,
                 prefetch=settings.consumer_prefetch,
                 delivery_limit=settings.consumer_delivery_limit,
             )
@@ -127,6 +131,8 @@ def create_service_app(
                     await task
             if kit.broker is not None:
                 await kit.broker.close()
+            if kit.database is not None:
+                await kit.database.pool.close()
             if kit.engine is not None:
                 await kit.engine.dispose()
             await kit.redis.aclose()

@@ -13,7 +13,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 from pydantic import ValidationError
@@ -29,24 +30,38 @@ from service_kit.context import (
     traceparent_var,
 )
 from service_kit.metrics import EVENT_HANDLING, EVENTS_CONSUMED
+from service_kit.pg import Database, Tx
 from service_kit.topology import DEFAULT_DELIVERY_LIMIT, service_queues
 
 log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+TxHandler = Callable[[Tx, Any, Envelope], Awaitable[None]]
 
 _CLAIM_INBOX = text(
     "INSERT INTO inbox (event_id, event_type) VALUES (:id, :type) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 )
+_CLAIM_INBOX_SQL = (
+    "INSERT INTO inbox (event_id, event_type) VALUES ($1, $2) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    model: type[Event]
+    handler: Handler | TxHandler
+    on_tx: bool  # the handler takes a Tx on asyncpg, not a session
 
 
 class Handlers:
-    """Typed dispatch by routing key: `@handlers.on(OrderCreated)`."""
+    """Typed dispatch by routing key: `@handlers.on(OrderCreated)` for a handler that takes a
+    session, `@handlers.on_tx(OrderCreated)` for one on asyncpg directly (pg.py)."""
 
     def __init__(self) -> None:
-        self._handlers: dict[str, tuple[type[Event], Handler]] = {}
+        self._handlers: dict[str, _Entry] = {}
 
     def on(
         self, model: type[E]
@@ -57,7 +72,21 @@ class Handlers:
         def register(
             fn: Callable[[AsyncSession, E, Envelope], Awaitable[None]],
         ) -> Callable[[AsyncSession, E, Envelope], Awaitable[None]]:
-            self._handlers[model.TYPE] = (model, fn)
+            self._handlers[model.TYPE] = _Entry(model, fn, on_tx=False)
+            return fn
+
+        return register
+
+    def on_tx(
+        self, model: type[E]
+    ) -> Callable[
+        [Callable[[Tx, E, Envelope], Awaitable[None]]],
+        Callable[[Tx, E, Envelope], Awaitable[None]],
+    ]:
+        def register(
+            fn: Callable[[Tx, E, Envelope], Awaitable[None]],
+        ) -> Callable[[Tx, E, Envelope], Awaitable[None]]:
+            self._handlers[model.TYPE] = _Entry(model, fn, on_tx=True)
             return fn
 
         return register
@@ -66,7 +95,7 @@ class Handlers:
     def routing_keys(self) -> tuple[str, ...]:
         return tuple(sorted(self._handlers))
 
-    def get(self, event_type: str) -> tuple[type[Event], Handler] | None:
+    def get(self, event_type: str) -> _Entry | None:
         return self._handlers.get(event_type)
 
 
@@ -82,22 +111,31 @@ async def handle_event(
     sessions: async_sessionmaker[AsyncSession],
     handlers: Handlers,
     envelope: Envelope,
+    database: Database | None = None,
 ) -> bool:
-    """Apply one event exactly once. Returns False when it had already been handled."""
+    """Apply one event exactly once. Returns False when it had already been handled. A handler
+    registered with `on_tx` runs on `database`, the others in a session."""
     entry = handlers.get(envelope.type)
     if entry is None:
         # Bound but not handled: keep it in the DLQ for an operator rather than drop it.
         raise PoisonMessage(f"no handler for {envelope.type}")
-    model, handler = entry
     try:
-        event = model.model_validate(envelope.data)
+        event = entry.model.model_validate(envelope.data)
     except ValidationError as exc:
         raise PoisonMessage(str(exc)) from exc
+    if entry.on_tx:
+        if database is None:
+            raise RuntimeError(f"the handler of {envelope.type} needs the service's pool")
+        async with database.transaction() as tx:
+            if await tx.conn.fetchval(_CLAIM_INBOX_SQL, envelope.id, envelope.type) is None:
+                return False
+            await cast(TxHandler, entry.handler)(tx, event, envelope)
+        return True
     async with sessions() as session, session.begin():
         claimed = await session.execute(_CLAIM_INBOX, {"id": envelope.id, "type": envelope.type})
         if claimed.first() is None:
             return False
-        await handler(session, event, envelope)
+        await cast(Handler, entry.handler)(session, event, envelope)
     return True
 
 
@@ -109,6 +147,7 @@ class EventConsumer:
         connection: AbstractRobustConnection,
         sessions: async_sessionmaker[AsyncSession],
         handlers: Handlers,
+        database: Database | None = None,
         prefetch: int = 32,
         delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
     ) -> None:
@@ -116,6 +155,7 @@ class EventConsumer:
         self.connection = connection
         self.sessions = sessions
         self.handlers = handlers
+        self.database = database
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
         self.queue: AbstractQueue | None = None
@@ -149,7 +189,7 @@ class EventConsumer:
         parent = TraceParent.parse(_header(message, "traceparent"))
         traceparent_var.set(str(parent.child()) if parent else None)
         try:
-            applied = await handle_event(self.sessions, self.handlers, envelope)
+            applied = await handle_event(self.sessions, self.handlers, envelope, self.database)
         except PoisonMessage as exc:
             await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
             return

@@ -32,6 +32,7 @@ from service_kit.context import (
     traceparent_var,
 )
 from service_kit.metrics import OUTBOX_FAILURES, OUTBOX_LAG, OUTBOX_PUBLISHED
+from service_kit.pg import Tx
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +65,21 @@ _INSERT_AND_NOTIFY = text(
 )
 
 
-async def add_event(session: AsyncSession, event: Event) -> Envelope:
-    """Stage `event` for publication in the session's transaction; it is sent after commit."""
-    producer = session.info.get("producer") or session.sync_session.info.get("producer")
+_INSERT_AND_NOTIFY_SQL = (
+    "WITH staged AS (INSERT INTO outbox (id, routing_key, body, headers) "
+    "VALUES ($1, $2, $3, $4::jsonb) RETURNING id) "
+    "SELECT pg_notify($5, '') FROM staged"
+)
+
+
+async def add_event(target: AsyncSession | Tx, event: Event) -> Envelope:
+    """Stage `event` for publication in the transaction of `target` (a session, or a `Tx` on
+    asyncpg); it is sent after commit."""
+    producer: str | None
+    if isinstance(target, Tx):
+        producer = target.producer
+    else:
+        producer = target.info.get("producer") or target.sync_session.info.get("producer")
     if not producer:
         raise RuntimeError("the session factory does not name its producer")
     envelope = Envelope.wrap(
@@ -76,17 +89,23 @@ async def add_event(session: AsyncSession, event: Event) -> Envelope:
         causation_id=causation_id_var.get(),
     )
     parent = TraceParent.parse(traceparent_var.get()) or TraceParent.new()
+    body = envelope.model_dump_json().encode()
     headers = {"traceparent": str(parent.child())}
-    await session.execute(
-        _INSERT_AND_NOTIFY,
-        {
-            "id": envelope.id,
-            "routing_key": envelope.type,
-            "body": envelope.model_dump_json().encode(),
-            "headers": orjson.dumps(headers).decode(),
-            "channel": NOTIFY_CHANNEL,
-        },
-    )
+    if isinstance(target, Tx):  # the pool's connections encode jsonb themselves
+        await target.conn.execute(
+            _INSERT_AND_NOTIFY_SQL, envelope.id, envelope.type, body, headers, NOTIFY_CHANNEL
+        )
+    else:
+        await target.execute(
+            _INSERT_AND_NOTIFY,
+            {
+                "id": envelope.id,
+                "routing_key": envelope.type,
+                "body": body,
+                "headers": orjson.dumps(headers).decode(),
+                "channel": NOTIFY_CHANNEL,
+            },
+        )
     return envelope
 
 

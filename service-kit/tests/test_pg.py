@@ -1,0 +1,142 @@
+"""asyncpg directly (pg.py): handlers on a `Tx` get the same exactly-once inbox as session
+handlers, events staged in a `Tx` follow their transaction, and a pooled connection never
+carries a transaction to its next user."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import orjson
+import pytest
+from service_kit.consumer import Handlers, handle_event
+from service_kit.outbox import ExchangeGetter, OutboxRelay, add_event
+from service_kit.pg import Database, Tx, create_pool
+from shop_contracts import Envelope, parse_event
+from shop_contracts.events import ProductDeleted, UserRegistered
+
+
+@pytest.fixture
+async def database(sessions, settings) -> AsyncIterator[Database]:
+    """The pool, on the suite's database (emptied by `sessions`)."""
+    pool = await create_pool(settings)
+    yield Database(pool, settings.service_name)
+    await pool.close()
+
+
+def _envelope(username: str = "alice") -> Envelope:
+    event = UserRegistered(
+        user_id=uuid.uuid4(), username=username, email="a@example.com", role="customer"
+    )
+    return Envelope.wrap(event, producer="test")
+
+
+class TxProbe:
+    def __init__(self) -> None:
+        self.handlers = Handlers()
+        self.failing = False
+
+        @self.handlers.on_tx(UserRegistered)
+        async def on_user(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
+            await tx.conn.execute(
+                "INSERT INTO effects (event_id, note) VALUES ($1, $2)", envelope.id, event.username
+            )
+            await add_event(tx, ProductDeleted(product_id=event.user_id))
+            if self.failing:
+                raise RuntimeError("handler failure")
+
+
+async def _counts(database: Database) -> tuple[int, int, int]:
+    async with database.connection() as conn:
+        row = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM effects), (SELECT count(*) FROM inbox),"
+            " (SELECT count(*) FROM outbox)"
+        )
+    assert row is not None
+    return row[0], row[1], row[2]
+
+
+async def test_a_tx_handler_applies_an_event_once_and_its_event_carries_the_causation(
+    sessions, database
+):
+    probe = TxProbe()
+    envelope = _envelope()
+    assert await handle_event(sessions, probe.handlers, envelope, database) is True
+    assert await handle_event(sessions, probe.handlers, envelope, database) is False
+    assert await _counts(database) == (1, 1, 1)
+    async with database.connection() as conn:
+        body = await conn.fetchval("SELECT body FROM outbox")
+        note = await conn.fetchval("SELECT note FROM effects")
+    emitted = Envelope.model_validate_json(body)
+    assert note == "alice"
+    assert emitted.type == "product.deleted"
+    assert emitted.producer == database.producer
+
+
+async def test_a_failing_tx_handler_leaves_nothing_and_the_redelivery_applies_it(
+    sessions, database
+):
+    probe = TxProbe()
+    probe.failing = True
+    envelope = _envelope()
+    with pytest.raises(RuntimeError):
+        await handle_event(sessions, probe.handlers, envelope, database)
+    assert await _counts(database) == (0, 0, 0)  # no effect, no inbox row, no event
+    probe.failing = False
+    assert await handle_event(sessions, probe.handlers, envelope, database) is True
+    assert await _counts(database) == (1, 1, 1)
+
+
+async def test_a_tx_handler_without_the_pool_is_refused_not_run_in_a_session(sessions):
+    with pytest.raises(RuntimeError, match="pool"):
+        await handle_event(sessions, TxProbe().handlers, _envelope())
+
+
+async def test_an_event_staged_in_a_tx_is_published_after_commit_and_wakes_the_relay(
+    database, settings, broker, tap
+):
+    rolled_back = ProductDeleted(product_id=uuid.uuid4())
+    committed = ProductDeleted(product_id=uuid.uuid4())
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as tx:
+            await add_event(tx, rolled_back)
+            raise RuntimeError("the unit of work fails")
+    relay = OutboxRelay(
+        dsn=settings.database_dsn, exchange_getter=ExchangeGetter(broker), poll_interval=30.0
+    )
+    await relay.start()
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)  # the relay now waits on its 30 s poll
+        started = time.perf_counter()
+        async with database.transaction() as tx:
+            await add_event(tx, committed)
+        (message,) = await tap.collect(1, timeout=5)
+        elapsed = time.perf_counter() - started
+    finally:
+        await relay.stop()
+        task.cancel()
+    assert parse_event(orjson.loads(message.body))[1] == committed
+    assert message.headers["traceparent"]
+    assert elapsed < 2.0, f"published after {elapsed:.3f}s: the commit did not wake the relay"
+
+
+async def test_a_connection_given_back_inside_a_transaction_is_rolled_back(sessions, settings):
+    marker = uuid.uuid4()
+    pool = await create_pool(settings.model_copy(update={"db_pool_size": 1}))
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute("BEGIN")
+            await conn.execute("INSERT INTO effects (event_id, note) VALUES ($1, 'open')", marker)
+        async with pool.acquire() as conn:  # the one connection of the pool, again
+            assert not conn.is_in_transaction()
+            count = "SELECT count(*) FROM effects WHERE event_id = $1"
+            assert await conn.fetchval(count, marker) == 0
+    finally:
+        await pool.close()
+
+
+async def test_json_columns_read_and_write_python_values(database):
+    async with database.connection() as conn:
+        value = await conn.fetchval("SELECT $1::jsonb", {"a": [1, "two"], "b": None})
+    assert value == {"a": [1, "two"], "b": None}

@@ -97,10 +97,14 @@ async def test_an_event_staged_in_a_tx_is_published_after_commit_and_wakes_the_r
 ):
     rolled_back = ProductDeleted(product_id=uuid.uuid4())
     committed = ProductDeleted(product_id=uuid.uuid4())
-    with pytest.raises(RuntimeError):
+
+    async def failing_unit_of_work() -> None:
         async with database.transaction() as tx:
             await add_event(tx, rolled_back)
             raise RuntimeError("the unit of work fails")
+
+    with pytest.raises(RuntimeError):
+        await failing_unit_of_work()
     relay = OutboxRelay(
         dsn=settings.database_dsn, exchange_getter=ExchangeGetter(broker), poll_interval=30.0
     )

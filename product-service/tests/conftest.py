@@ -36,7 +36,9 @@ async def empty_catalog(
     app: FastAPI, sessions: async_sessionmaker[AsyncSession]
 ) -> async_sessionmaker[AsyncSession]:
     async with sessions() as session, session.begin():
-        await session.execute(text("TRUNCATE products, search_terms, outbox, inbox"))
+        await session.execute(
+            text("TRUNCATE products, product_search, search_terms, outbox, inbox")
+        )
     app.state.kit.extra[SEARCH_CACHE].clear()
     return sessions
 

@@ -1,8 +1,10 @@
-"""Tables of the product service: the catalog, and the vocabulary that typo correction uses.
+"""Tables of the product service: the catalog, what a text search reads of it, and the
+vocabulary that typo correction uses.
 
 Search reads a stored, weighted tsvector (name A > category B > description and attribute values
 C) through a GIN index. Every index a shopper's query uses is partial on live (not deleted)
-products, so deleted rows cost nothing at read time.
+products, so deleted rows cost nothing at read time. A text search reads `product_search`, a
+narrow copy of the live products (see SearchRow).
 """
 
 import uuid
@@ -87,6 +89,31 @@ Index(
 Index("ix_products_live_price", Product.price_cents, Product.id, postgresql_where=LIVE)
 Index("ix_products_live_created", Product.created_at, Product.id, postgresql_where=LIVE)
 Index("ix_products_live_name", func.lower(Product.name), Product.id, postgresql_where=LIVE)
+
+
+class SearchRow(Base):
+    """One live product as a text search reads it: what the facets count, what the sorts order
+    by, and the search vector (copied from the product). A text search visits every match (to
+    count the facets exactly and to rank them); these rows hold only what it reads, so a
+    match costs fewer and denser pages than in `products`. The repository writes a product's
+    row in the transaction that changes the product; a bulk load writes them in category
+    order, so most words' matches share pages.
+
+    No foreign key: it is derived data, rebuilt from products (repository.rebuild_search_rows).
+    """
+
+    __tablename__ = "product_search"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(Text)
+    price_cents: Mapped[int] = mapped_column(Integer)
+    stock: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sort_name: Mapped[str] = mapped_column(Text)  # lower(name), the order of sort=name
+    search_vector: Mapped[Any] = mapped_column(TSVECTOR)
+
+
+Index("ix_product_search_vector", SearchRow.search_vector, postgresql_using="gin")
 
 
 class SearchTerm(Base):

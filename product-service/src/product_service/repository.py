@@ -49,17 +49,20 @@ async def lock_product(session: AsyncSession, product_id: uuid.UUID) -> Product 
 async def add_product(session: AsyncSession, product: Product) -> Product:
     session.add(product)
     await session.flush()
+    await _write_search_row(session, product.id)
     return product
 
 
 async def save_product(session: AsyncSession, product: Product) -> None:
     product.updated_at = datetime.now(UTC)
     await session.flush()
+    await _write_search_row(session, product.id)
 
 
 async def mark_deleted(session: AsyncSession, product: Product) -> None:
     product.deleted_at = product.updated_at = datetime.now(UTC)
     await session.flush()
+    await session.execute(_DELETE_SEARCH_ROW, {"id": product.id})
 
 
 async def count_products(session: AsyncSession) -> int:
@@ -103,7 +106,42 @@ async def vacuum_analyze(engine: AsyncEngine) -> None:
     category counts be read from the index alone."""
     async with engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await autocommit.execute(text("VACUUM (ANALYZE) products, search_terms"))
+        await autocommit.execute(text("VACUUM (ANALYZE) products, product_search, search_terms"))
+
+
+# The search rows (models.SearchRow): what a text search reads of each live product, written
+# with the product in the same transaction.
+_SEARCH_ROW_COLUMNS = "id, category, price_cents, stock, created_at, sort_name, search_vector"
+_SEARCH_ROW_OF_PRODUCT = (
+    "SELECT id, category, price_cents, stock, created_at, lower(name), search_vector"
+    " FROM products WHERE deleted_at IS NULL"
+)
+_WRITE_SEARCH_ROW = text(
+    f"INSERT INTO product_search ({_SEARCH_ROW_COLUMNS})"
+    f" {_SEARCH_ROW_OF_PRODUCT} AND id = :id"
+    " ON CONFLICT (id) DO UPDATE SET category = excluded.category,"
+    " price_cents = excluded.price_cents, stock = excluded.stock,"
+    " created_at = excluded.created_at, sort_name = excluded.sort_name,"
+    " search_vector = excluded.search_vector"
+)
+_DELETE_SEARCH_ROW = text("DELETE FROM product_search WHERE id = :id")
+_SET_SEARCH_ROW_STOCK = text("UPDATE product_search SET stock = :stock WHERE id = :id")
+
+
+async def _write_search_row(session: AsyncSession, product_id: uuid.UUID) -> None:
+    """The product's search row as the product now is (after a flush)."""
+    await session.execute(_WRITE_SEARCH_ROW, {"id": product_id})
+
+
+async def rebuild_search_rows(session: AsyncSession) -> None:
+    """Every live product's search row again, in category order (after a bulk load)."""
+    await session.execute(text("DELETE FROM product_search"))
+    await session.execute(
+        text(
+            f"INSERT INTO product_search ({_SEARCH_ROW_COLUMNS})"
+            f" {_SEARCH_ROW_OF_PRODUCT} ORDER BY category, price_cents"
+        )
+    )
 
 
 async def set_stock(
@@ -120,7 +158,10 @@ async def set_stock(
         .values(stock=stock, stock_event_at=occurred_at)
         .returning(Product.id)
     )
-    return (await session.execute(query)).first() is not None
+    applied = (await session.execute(query)).first() is not None
+    if applied:
+        await session.execute(_SET_SEARCH_ROW_STOCK, {"id": product_id, "stock": stock})
+    return applied
 
 
 # Categories
@@ -225,7 +266,7 @@ _MATCH_ORDER: dict[str, str] = {
 }
 _MATCH_EXTRA: dict[str, str] = {
     "relevance": ", ts_rank(p.search_vector, query) AS rank",
-    "name": ", lower(p.name) AS sort_name",
+    "name": ", p.sort_name",
 }
 
 
@@ -250,19 +291,20 @@ def _text_search_sql(
     return text(
         "WITH matches AS MATERIALIZED ("  # noqa: S608 - fixed fragments only; values are bound
         f" SELECT p.id, p.category, p.price_cents, p.created_at{extra}"
-        f" FROM products AS p, to_tsquery('{TS_CONFIG}'::regconfig, :query) AS query"
-        " WHERE p.deleted_at IS NULL AND p.search_vector @@ query"
+        f" FROM product_search AS p, to_tsquery('{TS_CONFIG}'::regconfig, :query) AS query"
+        " WHERE p.search_vector @@ query"
         f"{' AND p.stock > 0' if in_stock else ''}),"
         " stats AS ("
         f" SELECT category, count(*){f' FILTER (WHERE {in_range})' if in_range else ''} AS n,"
         " min(price_cents) AS low, max(price_cents) AS high FROM matches GROUP BY category),"
+        # The page keeps its sort keys and is put in order again (20 rows) when aggregated: a
+        # window function here would sort every match instead of keeping only the best ones.
         " page AS ("
-        f" SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM matches"
-        f"{f' WHERE {shown}' if shown else ''}"
+        f" SELECT * FROM matches{f' WHERE {shown}' if shown else ''}"
         f" ORDER BY {order} LIMIT :limit OFFSET :offset)"
         " SELECT (SELECT array_agg(category) FROM stats), (SELECT array_agg(n) FROM stats),"
         " (SELECT array_agg(low) FROM stats), (SELECT array_agg(high) FROM stats),"
-        " (SELECT array_agg(id ORDER BY position) FROM page)"
+        f" (SELECT array_agg(id ORDER BY {order}) FROM page)"
     )
 
 

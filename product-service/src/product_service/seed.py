@@ -91,6 +91,7 @@ async def add_synthetic(settings: ServiceSettings, count: int, seed: int = 7) ->
                 await repository.copy_products(session, batch)
                 added += len(batch)
             await repository.rebuild_search_terms(session)
+            await repository.rebuild_search_rows(session)
         await repository.vacuum_analyze(engine)
         return added
     finally:

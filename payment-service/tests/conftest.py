@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from payment_service.config import PaymentSettings
 from payment_service.consumers import build_handlers
 from payment_service.main import create_app
@@ -45,12 +46,13 @@ def handlers(settings: PaymentSettings) -> Handlers:
 
 @pytest.fixture
 def shop(
+    app: FastAPI,
     client: httpx.AsyncClient,
     minter: TokenMinter,
     sessions: async_sessionmaker[AsyncSession],
     handlers: Handlers,
 ) -> Any:
-    return factories.PaymentShop(client, minter, sessions, handlers)
+    return factories.PaymentShop(client, minter, sessions, handlers, app.state.kit.database)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from payment_service.config import PaymentSettings
 from service_kit.consumer import Handlers, handle_event
+from service_kit.pg import Database
 from service_kit.testing import TokenMinter
 from shop_contracts import Envelope, Event, parse_event
 from shop_contracts.events import OrderCreated, OrderLine, StockInsufficient, StockShortage
@@ -91,11 +92,13 @@ class PaymentShop:
         minter: TokenMinter,
         sessions: async_sessionmaker[AsyncSession],
         handlers: Handlers,
+        database: Database,
     ) -> None:
         self.client = client
         self.minter = minter
         self.sessions = sessions
         self.handlers = handlers
+        self.database = database
 
     def customer(self) -> User:
         user_id = uuid.uuid4()
@@ -117,7 +120,7 @@ class PaymentShop:
         """Hand an event to the service's handlers as its consumer would (inbox included)."""
         if isinstance(message, Event):
             message = envelope(message)
-        return await handle_event(self.sessions, self.handlers, message)
+        return await handle_event(self.sessions, self.handlers, message, self.database)
 
     async def charge(self, user: User, payment_method: str = "pm_card_visa") -> OrderCreated:
         order = order_created(user_id=user.id, payment_method=payment_method)

@@ -1,9 +1,10 @@
 """Event entry points: one handler per event type, each translating and calling the service.
 
-The kit runs each handler in one transaction with its inbox row. The simulated processor
-latency is waited out before that transaction starts (PaymentConsumer), so a slow processor
-holds no database connection or lock while it "thinks"; the switch read for it also gives the
-charge its decline rate, so a charge reads the switch once.
+The kit runs each handler in one asyncpg transaction (a `Tx`) with its inbox row. The simulated
+processor
+latency is waited out before that transaction starts (PaymentConsumer), so a slow processor holds
+no database connection or lock while it "thinks"; the switch read for it also gives the charge
+its decline rate, so a charge reads the switch once.
 """
 
 import asyncio
@@ -12,6 +13,7 @@ from contextvars import ContextVar
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 from service_kit.consumer import EventConsumer, Handlers
+from service_kit.pg import Database, Tx
 from shop_contracts import Envelope
 from shop_contracts.events import OrderCancelled, OrderCreated, StockInsufficient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,24 +32,18 @@ _switch_for_charge: ContextVar[service.ProcessorSwitch | None] = ContextVar(
 def build_handlers(settings: PaymentSettings) -> Handlers:
     handlers = Handlers()
 
-    @handlers.on(OrderCreated)
-    async def on_order_created(
-        session: AsyncSession, event: OrderCreated, envelope: Envelope
-    ) -> None:
-        switch = _switch_for_charge.get() or await service.processor_switch(session, settings)
-        await service.charge_order(session, event, decline_rate=switch.decline_rate)
+    @handlers.on_tx(OrderCreated)
+    async def on_order_created(tx: Tx, event: OrderCreated, envelope: Envelope) -> None:
+        switch = _switch_for_charge.get() or await service.processor_switch(tx.conn, settings)
+        await service.charge_order(tx, event, decline_rate=switch.decline_rate)
 
-    @handlers.on(StockInsufficient)
-    async def on_stock_insufficient(
-        session: AsyncSession, event: StockInsufficient, envelope: Envelope
-    ) -> None:
-        await service.refund_order(session, event.order_id, reason=service.OUT_OF_STOCK)
+    @handlers.on_tx(StockInsufficient)
+    async def on_stock_insufficient(tx: Tx, event: StockInsufficient, envelope: Envelope) -> None:
+        await service.refund_order(tx, event.order_id, reason=service.OUT_OF_STOCK)
 
-    @handlers.on(OrderCancelled)
-    async def on_order_cancelled(
-        session: AsyncSession, event: OrderCancelled, envelope: Envelope
-    ) -> None:
-        await service.settle_cancelled_order(session, event)
+    @handlers.on_tx(OrderCancelled)
+    async def on_order_cancelled(tx: Tx, event: OrderCancelled, envelope: Envelope) -> None:
+        await service.settle_cancelled_order(tx, event)
 
     return handlers
 
@@ -61,6 +57,7 @@ class PaymentConsumer(EventConsumer):
         *,
         connection: AbstractRobustConnection,
         sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         handlers: Handlers,
     ) -> None:
         super().__init__(
@@ -68,10 +65,12 @@ class PaymentConsumer(EventConsumer):
             connection=connection,
             sessions=sessions,
             handlers=handlers,
+            database=database,
             prefetch=settings.consumer_prefetch,
             delivery_limit=settings.consumer_delivery_limit,
         )
         self.settings = settings
+        self.database: Database = database
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         _switch_for_charge.set(None)
@@ -85,8 +84,8 @@ class PaymentConsumer(EventConsumer):
 
     async def _read_switch(self) -> service.ProcessorSwitch | None:
         try:
-            async with self.sessions() as session:
-                return await service.processor_switch(session, self.settings)
+            async with self.database.connection() as conn:
+                return await service.processor_switch(conn, self.settings)
         except Exception:
             # The charge itself will meet the same database trouble and be retried; it reads
             # the switch in its own transaction then.

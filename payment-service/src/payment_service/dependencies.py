@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from service_kit.auth import CurrentUser, RequireAdmin
 from service_kit.db import ReadSessionDep, SessionDep
+from service_kit.pg import ConnectionDep, TxDep
 
 from payment_service.config import PaymentSettings
 
@@ -18,9 +19,11 @@ def payment_settings(request: Request) -> PaymentSettings:
 SettingsDep = Annotated[PaymentSettings, Depends(payment_settings)]
 
 __all__ = [
+    "ConnectionDep",
     "CurrentUser",
     "ReadSessionDep",
     "RequireAdmin",
     "SessionDep",
     "SettingsDep",
+    "TxDep",
 ]

@@ -19,8 +19,13 @@ def create_app(settings: PaymentSettings | None = None) -> FastAPI:
     async def start_consumer(kit: KitState) -> None:
         assert kit.broker is not None
         assert kit.sessions is not None
+        assert kit.database is not None
         kit.consumer = PaymentConsumer(
-            settings, connection=kit.broker, sessions=kit.sessions, handlers=handlers
+            settings,
+            connection=kit.broker,
+            sessions=kit.sessions,
+            database=kit.database,
+            handlers=handlers,
         )
         await kit.consumer.start()
 

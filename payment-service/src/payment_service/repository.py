@@ -1,21 +1,22 @@
-"""Every query of the payment service."""
+"""Every query of the payment service.
+
+The saga's statements (a charge, a refund, the processor switch every charge reads) run on
+asyncpg directly, written out with `$n` parameters; tokenising cards and reading payments stay
+on the ORM (DESIGN.md: "asyncpg directly on hot paths").
+"""
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
+import asyncpg
 from shop_contracts import PaymentStatus
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from payment_service.models import (
-    PROCESSOR_CONFIG_ID,
-    Payment,
-    PaymentMethod,
-    ProcessorConfig,
-    Refund,
-)
-from payment_service.processor import Card
+from payment_service.models import PROCESSOR_CONFIG_ID, Payment, PaymentMethod
+from payment_service.processor import Behaviour, Card
 
 # Payment methods
 
@@ -37,10 +38,6 @@ async def add_payment_method(
     return method
 
 
-async def get_payment_method(session: AsyncSession, token: str) -> PaymentMethod | None:
-    return await session.get(PaymentMethod, token)
-
-
 async def list_payment_methods(
     session: AsyncSession, user_id: uuid.UUID
 ) -> Sequence[PaymentMethod]:
@@ -52,11 +49,42 @@ async def list_payment_methods(
     return result.all()
 
 
+async def find_card(
+    conn: asyncpg.Connection, token: str, user_id: uuid.UUID
+) -> tuple[str, Card] | None:
+    """The card behind one of `user_id`'s own tokens; None for another user's or no token."""
+    row = await conn.fetchrow(
+        "SELECT id, brand, last4, exp_month, exp_year, behaviour FROM payment_methods "
+        "WHERE id = $1 AND user_id = $2",
+        token,
+        user_id,
+    )
+    if row is None:
+        return None
+    card = Card(
+        brand=row["brand"],
+        last4=row["last4"],
+        exp_month=row["exp_month"],
+        exp_year=row["exp_year"],
+        behaviour=Behaviour(row["behaviour"]),
+    )
+    return row["id"], card
+
+
 # Payments
 
 
+_INSERT_PAYMENT_ONCE = """
+INSERT INTO payments (id, order_id, user_id, payment_method_id, amount_cents, currency, status,
+                      brand, last4, decline_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (order_id) DO NOTHING
+RETURNING id
+"""
+
+
 async def insert_payment_once(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     *,
     order_id: uuid.UUID,
     user_id: uuid.UUID,
@@ -67,30 +95,65 @@ async def insert_payment_once(
     brand: str | None,
     last4: str | None,
     decline_reason: str | None,
-) -> Payment | None:
-    """Record the order's payment, or return None if the order already has one.
+) -> uuid.UUID | None:
+    """Record the order's payment and return its id, or None if the order already has one.
 
     The unique order_id decides: a concurrent second insert waits for the first to commit and
     then does nothing, so two deliveries of one order can never both charge it."""
-    statement = (
-        insert(Payment)
-        .values(
-            id=uuid.uuid4(),
-            order_id=order_id,
-            user_id=user_id,
-            payment_method_id=payment_method_id,
-            amount_cents=amount_cents,
-            currency=currency,
-            status=status,
-            brand=brand,
-            last4=last4,
-            decline_reason=decline_reason,
-        )
-        .on_conflict_do_nothing(index_elements=[Payment.order_id])
-        .returning(Payment)
+    payment_id: uuid.UUID | None = await conn.fetchval(
+        _INSERT_PAYMENT_ONCE,
+        uuid.uuid4(),
+        order_id,
+        user_id,
+        payment_method_id,
+        amount_cents,
+        currency,
+        status.value,
+        brand,
+        last4,
+        decline_reason,
     )
-    payment: Payment | None = await session.scalar(statement)
-    return payment
+    return payment_id
+
+
+@dataclass(frozen=True, slots=True)
+class RefundedPayment:
+    payment_id: uuid.UUID
+    order_id: uuid.UUID
+    amount_cents: int
+
+
+# The guarded APPROVED -> REFUNDED update and the refund row, in one statement. Only one of two
+# concurrent refunds gets the payment row; refunds are unique per payment besides.
+_REFUND = """
+WITH refunded AS (
+    UPDATE payments SET status = $3, updated_at = now()
+    WHERE order_id = $1 AND status = $4
+    RETURNING id, order_id, amount_cents
+), refund AS (
+    INSERT INTO refunds (id, payment_id, amount_cents, reason)
+    SELECT $5, id, amount_cents, $2 FROM refunded
+)
+SELECT id, order_id, amount_cents FROM refunded
+"""
+
+
+async def refund_payment(
+    conn: asyncpg.Connection, order_id: uuid.UUID, *, reason: str
+) -> RefundedPayment | None:
+    """Refund the order's approved payment; None if there is no approved payment (none at
+    all, declined, or already refunded)."""
+    row = await conn.fetchrow(
+        _REFUND,
+        order_id,
+        reason,
+        PaymentStatus.REFUNDED.value,
+        PaymentStatus.APPROVED.value,
+        uuid.uuid4(),
+    )
+    if row is None:
+        return None
+    return RefundedPayment(row["id"], row["order_id"], row["amount_cents"])
 
 
 async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
@@ -117,64 +180,57 @@ async def list_payments(
     return result.all()
 
 
-async def mark_refunded(session: AsyncSession, order_id: uuid.UUID) -> Payment | None:
-    """APPROVED -> REFUNDED for the order's payment; None if there is no approved payment
-    (none at all, declined, or already refunded). One guarded update, so only one of two
-    concurrent refunds gets the row."""
-    statement = (
-        update(Payment)
-        .where(Payment.order_id == order_id, Payment.status == PaymentStatus.APPROVED)
-        .values(status=PaymentStatus.REFUNDED, updated_at=func.now())
-        .returning(Payment)
-        .execution_options(synchronize_session=False)
-    )
-    payment: Payment | None = await session.scalar(statement)
-    return payment
-
-
-async def add_refund(
-    session: AsyncSession, *, payment_id: uuid.UUID, amount_cents: int, reason: str
-) -> Refund:
-    """Refunds are unique per payment: a second one for the same payment fails loudly."""
-    refund = Refund(
-        id=uuid.uuid4(), payment_id=payment_id, amount_cents=amount_cents, reason=reason
-    )
-    session.add(refund)
-    await session.flush()
-    return refund
-
-
 # Processor switch
 
 
-async def get_processor_config(session: AsyncSession) -> ProcessorConfig | None:
-    return await session.get(ProcessorConfig, PROCESSOR_CONFIG_ID)
+@dataclass(frozen=True, slots=True)
+class ProcessorConfigRow:
+    decline_rate: float
+    processing_delay_ms: int
+    updated_by: uuid.UUID
+    updated_at: datetime
+
+
+def _config(row: asyncpg.Record | None) -> ProcessorConfigRow | None:
+    if row is None:
+        return None
+    return ProcessorConfigRow(
+        row["decline_rate"], row["processing_delay_ms"], row["updated_by"], row["updated_at"]
+    )
+
+
+async def get_processor_config(conn: asyncpg.Connection) -> ProcessorConfigRow | None:
+    row = await conn.fetchrow(
+        "SELECT decline_rate, processing_delay_ms, updated_by, updated_at "
+        "FROM processor_config WHERE id = $1",
+        PROCESSOR_CONFIG_ID,
+    )
+    return _config(row)
 
 
 async def put_processor_config(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     *,
     decline_rate: float,
     processing_delay_ms: int,
     updated_by: uuid.UUID,
-) -> ProcessorConfig:
-    values = {
-        "decline_rate": decline_rate,
-        "processing_delay_ms": processing_delay_ms,
-        "updated_by": updated_by,
-    }
-    statement = (
-        insert(ProcessorConfig)
-        .values(id=PROCESSOR_CONFIG_ID, **values)
-        .on_conflict_do_update(
-            index_elements=[ProcessorConfig.id], set_={**values, "updated_at": func.now()}
-        )
-        .returning(ProcessorConfig)
-        .execution_options(populate_existing=True)
+) -> ProcessorConfigRow:
+    row = await conn.fetchrow(
+        "INSERT INTO processor_config (id, decline_rate, processing_delay_ms, updated_by) "
+        "VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (id) DO UPDATE SET decline_rate = excluded.decline_rate, "
+        "processing_delay_ms = excluded.processing_delay_ms, "
+        "updated_by = excluded.updated_by, updated_at = now() "
+        "RETURNING decline_rate, processing_delay_ms, updated_by, updated_at",
+        PROCESSOR_CONFIG_ID,
+        decline_rate,
+        processing_delay_ms,
+        updated_by,
     )
-    config: ProcessorConfig = (await session.scalars(statement)).one()
+    config = _config(row)
+    assert config is not None
     return config
 
 
-async def delete_processor_config(session: AsyncSession) -> None:
-    await session.execute(delete(ProcessorConfig).where(ProcessorConfig.id == PROCESSOR_CONFIG_ID))
+async def delete_processor_config(conn: asyncpg.Connection) -> None:
+    await conn.execute("DELETE FROM processor_config WHERE id = $1", PROCESSOR_CONFIG_ID)

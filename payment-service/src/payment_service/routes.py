@@ -7,11 +7,13 @@ from fastapi import APIRouter, Query
 
 from payment_service import service
 from payment_service.dependencies import (
+    ConnectionDep,
     CurrentUser,
     ReadSessionDep,
     RequireAdmin,
     SessionDep,
     SettingsDep,
+    TxDep,
 )
 from payment_service.errors import error_responses
 from payment_service.schemas import (
@@ -58,9 +60,9 @@ async def list_payment_methods(
     responses=error_responses(401, 403),
 )
 async def get_processor_switch(
-    _: RequireAdmin, session: ReadSessionDep, settings: SettingsDep
+    _: RequireAdmin, conn: ConnectionDep, settings: SettingsDep
 ) -> ProcessorSwitchOut:
-    return ProcessorSwitchOut.of(await service.processor_switch(session, settings))
+    return ProcessorSwitchOut.of(await service.processor_switch(conn, settings))
 
 
 @router.put(
@@ -69,10 +71,10 @@ async def get_processor_switch(
     responses=error_responses(400, 401, 403, 422),
 )
 async def put_processor_switch(
-    body: ProcessorSwitchIn, admin: RequireAdmin, session: SessionDep
+    body: ProcessorSwitchIn, admin: RequireAdmin, tx: TxDep
 ) -> ProcessorSwitchOut:
     switch = await service.set_processor_switch(
-        session,
+        tx.conn,
         admin,
         decline_rate=body.decline_rate,
         processing_delay_ms=body.processing_delay_ms,
@@ -86,9 +88,9 @@ async def put_processor_switch(
     responses=error_responses(401, 403),
 )
 async def reset_processor_switch(
-    admin: RequireAdmin, session: SessionDep, settings: SettingsDep
+    admin: RequireAdmin, tx: TxDep, settings: SettingsDep
 ) -> ProcessorSwitchOut:
-    return ProcessorSwitchOut.of(await service.reset_processor_switch(session, admin, settings))
+    return ProcessorSwitchOut.of(await service.reset_processor_switch(tx.conn, admin, settings))
 
 
 @router.get(

@@ -1,5 +1,7 @@
 """Use cases of the payment service: tokenising cards, charging orders, refunding them, and the
 processor switch. Events go to the outbox in the caller's transaction; nothing here commits.
+The saga's use cases (charging, refunding, the switch) take a `Tx` or a connection on asyncpg;
+tokenising cards and reading payments take an ORM session.
 
 Card numbers and CVCs stop at `tokenise_card`: they are checked, reduced to a `Card`, and never
 passed on, stored or logged.
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+import asyncpg
 from service_kit.auth import Principal
 from service_kit.outbox import add_event
+from service_kit.pg import Tx
 from shop_contracts import PaymentStatus
 from shop_contracts.events import (
     OrderCancelled,
@@ -31,6 +35,7 @@ from payment_service.config import PaymentSettings
 from payment_service.errors import InvalidCard, PaymentNotFound
 from payment_service.models import Payment, PaymentMethod
 from payment_service.processor import BUILTIN_METHODS, Card, CardRejected
+from payment_service.repository import RefundedPayment
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ async def list_payment_methods(session: AsyncSession, user: Principal) -> Sequen
 
 
 async def resolve_payment_method(
-    session: AsyncSession, token: str, user_id: uuid.UUID
+    conn: asyncpg.Connection, token: str, user_id: uuid.UUID
 ) -> tuple[str, Card] | None:
     """The card behind `token` if `user_id` may charge it: a built-in test token, or one of the
     user's own tokens."""
@@ -88,16 +93,7 @@ async def resolve_payment_method(
         return token, builtin
     if not _TOKEN_PATTERN.fullmatch(token):
         return None
-    method = await repository.get_payment_method(session, token)
-    if method is None or method.user_id != user_id:
-        return None
-    return method.id, Card(
-        brand=method.brand,
-        last4=method.last4,
-        exp_month=method.exp_month,
-        exp_year=method.exp_year,
-        behaviour=method.behaviour,
-    )
+    return await repository.find_card(conn, token, user_id)
 
 
 # Payments
@@ -131,25 +127,26 @@ async def get_payment(
 
 
 async def charge_order(
-    session: AsyncSession,
+    tx: Tx,
     order: OrderCreated,
     *,
     decline_rate: float,
     now: datetime | None = None,
     roll: Callable[[], float] = random.random,
-) -> Payment | None:
-    """Charge an order once and emit payment.success or payment.failed.
+) -> uuid.UUID | None:
+    """Charge an order once, emit payment.success or payment.failed, and return the payment's
+    id.
 
     Returns None, emitting nothing, when the order already has a payment: a redelivery, or the
     same order announced again under a new event id."""
-    resolved = await resolve_payment_method(session, order.payment_method, order.user_id)
+    resolved = await resolve_payment_method(tx.conn, order.payment_method, order.user_id)
     token, card = resolved if resolved is not None else (None, None)
     decision = processor.decide(
         card, now=now or datetime.now(UTC), decline_rate=decline_rate, roll=roll
     )
     reason = decision.decline_reason.value if decision.decline_reason is not None else None
-    payment = await repository.insert_payment_once(
-        session,
+    payment_id = await repository.insert_payment_once(
+        tx.conn,
         order_id=order.order_id,
         user_id=order.user_id,
         payment_method_id=token,
@@ -160,79 +157,79 @@ async def charge_order(
         last4=card.last4 if card is not None else None,
         decline_reason=reason,
     )
-    if payment is None:
+    if payment_id is None:
         log.info("order already charged; nothing to do", extra={"order_id": str(order.order_id)})
         return None
     if decision.approved:
-        assert payment.brand is not None
-        assert payment.last4 is not None
+        assert card is not None
         await add_event(
-            session,
+            tx,
             PaymentSucceeded(
-                payment_id=payment.id,
-                order_id=payment.order_id,
-                user_id=payment.user_id,
-                amount_cents=payment.amount_cents,
-                currency=payment.currency,
-                brand=payment.brand,
-                last4=payment.last4,
+                payment_id=payment_id,
+                order_id=order.order_id,
+                user_id=order.user_id,
+                amount_cents=order.total_cents,
+                currency=order.currency,
+                brand=card.brand,
+                last4=card.last4,
                 items=order.items,
             ),
         )
     else:
         assert reason is not None
         await add_event(
-            session,
+            tx,
             PaymentFailed(
-                payment_id=payment.id,
-                order_id=payment.order_id,
-                user_id=payment.user_id,
-                amount_cents=payment.amount_cents,
+                payment_id=payment_id,
+                order_id=order.order_id,
+                user_id=order.user_id,
+                amount_cents=order.total_cents,
                 reason=reason,
             ),
         )
     log.info(
         "payment approved" if decision.approved else "payment declined",
-        extra={"order_id": str(order.order_id), "payment_id": str(payment.id), "reason": reason},
+        extra={"order_id": str(order.order_id), "payment_id": str(payment_id), "reason": reason},
     )
-    return payment
+    return payment_id
 
 
 async def refund_order(
-    session: AsyncSession, order_id: uuid.UUID, *, reason: str = OUT_OF_STOCK
-) -> Payment | None:
+    tx: Tx, order_id: uuid.UUID, *, reason: str = OUT_OF_STOCK
+) -> RefundedPayment | None:
     """Refund the order's approved payment once and emit payment.refunded. None, emitting
     nothing, when there is no approved payment (never charged, declined, already refunded)."""
-    payment = await repository.mark_refunded(session, order_id)
-    if payment is None:
+    refunded = await repository.refund_payment(tx.conn, order_id, reason=reason)
+    if refunded is None:
         log.info("no approved payment to refund", extra={"order_id": str(order_id)})
         return None
-    await repository.add_refund(
-        session, payment_id=payment.id, amount_cents=payment.amount_cents, reason=reason
-    )
     await add_event(
-        session,
+        tx,
         PaymentRefunded(
-            payment_id=payment.id,
-            order_id=payment.order_id,
-            amount_cents=payment.amount_cents,
+            payment_id=refunded.payment_id,
+            order_id=refunded.order_id,
+            amount_cents=refunded.amount_cents,
             reason=reason,
         ),
     )
-    log.info("payment refunded", extra={"order_id": str(order_id), "payment_id": str(payment.id)})
-    return payment
+    log.info(
+        "payment refunded",
+        extra={"order_id": str(order_id), "payment_id": str(refunded.payment_id)},
+    )
+    return refunded
 
 
-async def settle_cancelled_order(session: AsyncSession, order: OrderCancelled) -> None:
+async def settle_cancelled_order(tx: Tx, order: OrderCancelled) -> None:
     """An order was cancelled: it must end with no charge kept.
 
     Not charged yet: record a declined payment, so that its order.created, should it come
     later, finds the order's one payment taken and charges nothing. Charged already (the
     customer cancelled while the charge was in flight): refund it. Declined or refunded: done.
     The unique order_id orders a concurrent charge and this: whichever commits second sees the
-    other's row."""
+    other's row (the refund is a second statement, so it sees a charge that committed while
+    the insert waited for it)."""
     blocked = await repository.insert_payment_once(
-        session,
+        tx.conn,
         order_id=order.order_id,
         user_id=order.user_id,
         payment_method_id=None,
@@ -246,7 +243,7 @@ async def settle_cancelled_order(session: AsyncSession, order: OrderCancelled) -
     if blocked is not None:
         log.info("order cancelled before its charge", extra={"order_id": str(order.order_id)})
         return
-    await refund_order(session, order.order_id, reason=ORDER_CANCELLED)
+    await refund_order(tx, order.order_id, reason=ORDER_CANCELLED)
 
 
 # The processor switch
@@ -261,9 +258,9 @@ class ProcessorSwitch:
     updated_by: uuid.UUID | None = None
 
 
-async def processor_switch(session: AsyncSession, settings: PaymentSettings) -> ProcessorSwitch:
+async def processor_switch(conn: asyncpg.Connection, settings: PaymentSettings) -> ProcessorSwitch:
     """The rules in force: an admin's override, else the settings."""
-    config = await repository.get_processor_config(session)
+    config = await repository.get_processor_config(conn)
     if config is None:
         return ProcessorSwitch(settings.decline_rate, settings.processing_delay_ms, "settings")
     return ProcessorSwitch(
@@ -276,10 +273,10 @@ async def processor_switch(session: AsyncSession, settings: PaymentSettings) -> 
 
 
 async def set_processor_switch(
-    session: AsyncSession, admin: Principal, *, decline_rate: float, processing_delay_ms: int
+    conn: asyncpg.Connection, admin: Principal, *, decline_rate: float, processing_delay_ms: int
 ) -> ProcessorSwitch:
     config = await repository.put_processor_config(
-        session,
+        conn,
         decline_rate=decline_rate,
         processing_delay_ms=processing_delay_ms,
         updated_by=admin.user_id,
@@ -302,8 +299,8 @@ async def set_processor_switch(
 
 
 async def reset_processor_switch(
-    session: AsyncSession, admin: Principal, settings: PaymentSettings
+    conn: asyncpg.Connection, admin: Principal, settings: PaymentSettings
 ) -> ProcessorSwitch:
-    await repository.delete_processor_config(session)
+    await repository.delete_processor_config(conn)
     log.info("processor switch reset to settings", extra={"admin_id": str(admin.user_id)})
     return ProcessorSwitch(settings.decline_rate, settings.processing_delay_ms, "settings")

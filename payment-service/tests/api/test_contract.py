@@ -28,8 +28,8 @@ def live(database):
 
         # The fuzzer may have left the processor switch on random declines and long delays.
         async def reset_switch():
-            async with server.app.state.kit.sessions() as session, session.begin():
-                await repository.delete_processor_config(session)
+            async with server.app.state.kit.database.transaction() as tx:
+                await repository.delete_processor_config(tx.conn)
 
         server.run(reset_switch())
 

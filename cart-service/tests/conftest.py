@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from cart_service.main import create_app
+from fastapi import FastAPI
 from service_kit.pytest_fixtures import ServiceUnderTest
 from service_kit.testing import TokenMinter, load_test_module
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +33,9 @@ def service_under_test() -> ServiceUnderTest:
 
 @pytest.fixture
 def factory(
-    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], minter: TokenMinter
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    minter: TokenMinter,
 ) -> Any:
-    return factories.CartFactory(client, sessions, minter)
+    return factories.CartFactory(client, sessions, minter, app.state.kit.database)

@@ -10,6 +10,7 @@ import httpx
 from cart_service.config import CartSettings
 from cart_service.consumers import handlers
 from service_kit.consumer import handle_event
+from service_kit.pg import Database
 from service_kit.testing import TokenMinter
 from shop_contracts import Envelope, Event
 from shop_contracts.events import (
@@ -101,15 +102,17 @@ class CartFactory:
         client: httpx.AsyncClient,
         sessions: async_sessionmaker[AsyncSession],
         minter: TokenMinter,
+        database: Database,
     ) -> None:
         self.client = client
         self.sessions = sessions
         self.minter = minter
+        self.database = database
 
     async def deliver(self, event: Event | Envelope) -> bool:
         """Hand an event to the service's handlers, as the consumer does."""
         env = event if isinstance(event, Envelope) else envelope(event)
-        return await handle_event(self.sessions, handlers, env)
+        return await handle_event(self.sessions, handlers, env, self.database)
 
     async def product(self, price_cents: int = 1500, stock: int = 10, **extra: Any) -> uuid.UUID:
         event = product_created(price_cents=price_cents, stock=stock, **extra)

@@ -2,6 +2,7 @@
 The envelope's `occurred_at` orders events about the same product: older ones are ignored."""
 
 from service_kit.consumer import Handlers
+from service_kit.pg import Tx
 from shop_contracts import Envelope
 from shop_contracts.events import (
     OrderCreated,
@@ -10,7 +11,6 @@ from shop_contracts.events import (
     ProductUpdated,
     StockUpdated,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from cart_service import service
 
@@ -18,10 +18,10 @@ handlers = Handlers()
 
 
 async def _record_catalog(
-    session: AsyncSession, event: ProductCreated | ProductUpdated, envelope: Envelope
+    tx: Tx, event: ProductCreated | ProductUpdated, envelope: Envelope
 ) -> None:
     await service.record_product(
-        session,
+        tx,
         event.product_id,
         name=event.name,
         price_cents=event.price_cents,
@@ -30,27 +30,27 @@ async def _record_catalog(
     )
 
 
-@handlers.on(ProductCreated)
-async def product_created(session: AsyncSession, event: ProductCreated, envelope: Envelope) -> None:
-    await _record_catalog(session, event, envelope)
-    await service.record_stock(session, event.product_id, event.stock, envelope.occurred_at)
+@handlers.on_tx(ProductCreated)
+async def product_created(tx: Tx, event: ProductCreated, envelope: Envelope) -> None:
+    await _record_catalog(tx, event, envelope)
+    await service.record_stock(tx, event.product_id, event.stock, envelope.occurred_at)
 
 
-@handlers.on(ProductUpdated)
-async def product_updated(session: AsyncSession, event: ProductUpdated, envelope: Envelope) -> None:
-    await _record_catalog(session, event, envelope)
+@handlers.on_tx(ProductUpdated)
+async def product_updated(tx: Tx, event: ProductUpdated, envelope: Envelope) -> None:
+    await _record_catalog(tx, event, envelope)
 
 
-@handlers.on(ProductDeleted)
-async def product_deleted(session: AsyncSession, event: ProductDeleted, envelope: Envelope) -> None:
-    await service.record_deletion(session, event.product_id, envelope.occurred_at)
+@handlers.on_tx(ProductDeleted)
+async def product_deleted(tx: Tx, event: ProductDeleted, envelope: Envelope) -> None:
+    await service.record_deletion(tx, event.product_id, envelope.occurred_at)
 
 
-@handlers.on(StockUpdated)
-async def stock_updated(session: AsyncSession, event: StockUpdated, envelope: Envelope) -> None:
-    await service.record_stock(session, event.product_id, event.stock, envelope.occurred_at)
+@handlers.on_tx(StockUpdated)
+async def stock_updated(tx: Tx, event: StockUpdated, envelope: Envelope) -> None:
+    await service.record_stock(tx, event.product_id, event.stock, envelope.occurred_at)
 
 
-@handlers.on(OrderCreated)
-async def order_created(session: AsyncSession, event: OrderCreated, envelope: Envelope) -> None:
-    await service.order_placed(session, event.user_id, envelope.occurred_at)
+@handlers.on_tx(OrderCreated)
+async def order_created(tx: Tx, event: OrderCreated, envelope: Envelope) -> None:
+    await service.order_placed(tx, event.user_id, envelope.occurred_at)

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from cart_service import service
-from cart_service.dependencies import CurrentUser, ReadSessionDep, SessionDep
+from cart_service.dependencies import ConnectionDep, CurrentUser, TxDep
 from cart_service.errors import error_responses
 from cart_service.schemas import AddItem, CartOut, CheckoutCartOut, SetQuantity
 
@@ -16,8 +16,8 @@ internal_router = APIRouter(prefix="/internal", tags=["internal"])
 
 
 @router.get("", summary="The caller's cart, at today's prices", responses=error_responses(401))
-async def get_cart(user: CurrentUser, session: ReadSessionDep) -> CartOut:
-    return CartOut.of(await service.get_cart(session, user.user_id))
+async def get_cart(user: CurrentUser, conn: ConnectionDep) -> CartOut:
+    return CartOut.of(await service.get_cart(conn, user.user_id))
 
 
 @router.post(
@@ -25,8 +25,8 @@ async def get_cart(user: CurrentUser, session: ReadSessionDep) -> CartOut:
     summary="Add a product (the quantity adds to what the cart holds)",
     responses=error_responses(400, 401, 404, 409, 422),
 )
-async def add_item(body: AddItem, user: CurrentUser, session: SessionDep) -> CartOut:
-    view = await service.add_item(session, user.user_id, body.product_id, body.quantity)
+async def add_item(body: AddItem, user: CurrentUser, tx: TxDep) -> CartOut:
+    view = await service.add_item(tx, user.user_id, body.product_id, body.quantity)
     return CartOut.of(view)
 
 
@@ -36,9 +36,9 @@ async def add_item(body: AddItem, user: CurrentUser, session: SessionDep) -> Car
     responses=error_responses(400, 401, 404, 409, 422),
 )
 async def set_item(
-    product_id: uuid.UUID, body: SetQuantity, user: CurrentUser, session: SessionDep
+    product_id: uuid.UUID, body: SetQuantity, user: CurrentUser, tx: TxDep
 ) -> CartOut:
-    view = await service.set_item(session, user.user_id, product_id, body.quantity)
+    view = await service.set_item(tx, user.user_id, product_id, body.quantity)
     return CartOut.of(view)
 
 
@@ -49,8 +49,8 @@ async def set_item(
     summary="Remove a product from the cart",
     responses=error_responses(401, 404, 422),
 )
-async def remove_item(product_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> Response:
-    await service.remove_item(session, user.user_id, product_id)
+async def remove_item(product_id: uuid.UUID, user: CurrentUser, tx: TxDep) -> Response:
+    await service.remove_item(tx, user.user_id, product_id)
     return Response(status_code=204)
 
 
@@ -61,8 +61,8 @@ async def remove_item(product_id: uuid.UUID, user: CurrentUser, session: Session
     summary="Empty the cart",
     responses=error_responses(401),
 )
-async def clear_cart(user: CurrentUser, session: SessionDep) -> Response:
-    await service.clear_cart(session, user.user_id)
+async def clear_cart(user: CurrentUser, tx: TxDep) -> Response:
+    await service.clear_cart(tx, user.user_id)
     return Response(status_code=204)
 
 
@@ -72,5 +72,5 @@ async def clear_cart(user: CurrentUser, session: SessionDep) -> Response:
     "customer's own token)",
     responses=error_responses(401),
 )
-async def checkout_cart(user: CurrentUser, session: ReadSessionDep) -> CheckoutCartOut:
-    return CheckoutCartOut.of(user.user_id, await service.get_cart(session, user.user_id))
+async def checkout_cart(user: CurrentUser, conn: ConnectionDep) -> CheckoutCartOut:
+    return CheckoutCartOut.of(user.user_id, await service.get_cart(conn, user.user_id))

@@ -4,8 +4,9 @@ caller's transaction; nothing here commits."""
 import uuid
 from datetime import datetime
 
+import asyncpg
 from service_kit.outbox import add_event
-from sqlalchemy.ext.asyncio import AsyncSession
+from service_kit.pg import Tx
 
 from cart_service import repository
 from cart_service.errors import (
@@ -15,91 +16,104 @@ from cart_service.errors import (
     ProductUnavailable,
     QuantityLimitExceeded,
 )
-from cart_service.models import MAX_LINE_QUANTITY, Product
+from cart_service.models import MAX_LINE_QUANTITY
 from cart_service.pricing import CartView, price_cart
+from cart_service.repository import LineState, ProductState
 
 # The cart
 
 
-async def get_cart(session: AsyncSession, user_id: uuid.UUID) -> CartView:
-    return price_cart(await repository.cart_lines(session, user_id))
+async def get_cart(conn: asyncpg.Connection, user_id: uuid.UUID) -> CartView:
+    return price_cart(await repository.cart_lines(conn, user_id))
 
 
-async def add_item(
-    session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID, quantity: int
-) -> CartView:
-    await repository.lock_cart(session, user_id)
-    product = await _sold_product(session, product_id)
-    held = await repository.get_quantity(session, user_id, product_id)
-    return await _put(session, user_id, product, held + quantity)
+async def add_item(tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID, quantity: int) -> CartView:
+    product, price_cents = await _lock_cart_for(tx, user_id, product_id)
+    written, lines = await repository.add_to_line(
+        tx.conn,
+        user_id,
+        product_id,
+        quantity=quantity,
+        # The customer has now chosen at today's price: any earlier price warning is answered.
+        unit_price_cents=price_cents,
+        at_most=min(MAX_LINE_QUANTITY, product.stock),
+    )
+    if not written:
+        held = next((line.quantity for line in lines if line.product_id == product_id), 0)
+        refusal = _refusal(product, held + quantity)
+        assert refusal is not None
+        raise refusal
+    return await _announce(tx, user_id, lines)
 
 
-async def set_item(
-    session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID, quantity: int
-) -> CartView:
+async def set_item(tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID, quantity: int) -> CartView:
     """Set a line's quantity; 0 removes the line."""
-    await repository.lock_cart(session, user_id)
     if quantity == 0:
-        if await repository.delete_line(session, user_id, product_id):
-            return await _announce(session, user_id)
-        return await get_cart(session, user_id)
-    product = await _sold_product(session, product_id)
-    return await _put(session, user_id, product, quantity)
+        await repository.lock_cart(tx.conn, user_id)
+        deleted, lines = await repository.delete_lines(tx.conn, user_id, product_id=product_id)
+        if deleted:
+            return await _announce(tx, user_id, lines)
+        return price_cart(lines)
+    product, price_cents = await _lock_cart_for(tx, user_id, product_id)
+    if (refusal := _refusal(product, quantity)) is not None:
+        raise refusal
+    lines = await repository.set_line(
+        tx.conn, user_id, product_id, quantity=quantity, unit_price_cents=price_cents
+    )
+    return await _announce(tx, user_id, lines)
 
 
-async def remove_item(session: AsyncSession, user_id: uuid.UUID, product_id: uuid.UUID) -> None:
-    await repository.lock_cart(session, user_id)
-    if not await repository.delete_line(session, user_id, product_id):
+async def remove_item(tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID) -> None:
+    await repository.lock_cart(tx.conn, user_id)
+    deleted, lines = await repository.delete_lines(tx.conn, user_id, product_id=product_id)
+    if not deleted:
         raise CartItemNotFound()
-    await _announce(session, user_id)
+    await _announce(tx, user_id, lines)
 
 
-async def clear_cart(session: AsyncSession, user_id: uuid.UUID) -> None:
-    await repository.lock_cart(session, user_id)
-    if await repository.delete_lines(session, user_id):
-        await _announce(session, user_id)
+async def clear_cart(tx: Tx, user_id: uuid.UUID) -> None:
+    await repository.lock_cart(tx.conn, user_id)
+    deleted, lines = await repository.delete_lines(tx.conn, user_id)
+    if deleted:
+        await _announce(tx, user_id, lines)
 
 
-async def order_placed(session: AsyncSession, user_id: uuid.UUID, placed_at: datetime) -> None:
+async def order_placed(tx: Tx, user_id: uuid.UUID, placed_at: datetime) -> None:
     """The user checked out: empty the cart, keeping only what was put in after the order."""
-    await repository.lock_cart(session, user_id)
-    if await repository.delete_lines(session, user_id, changed_before=placed_at):
-        await _announce(session, user_id)
+    await repository.lock_cart(tx.conn, user_id)
+    deleted, lines = await repository.delete_lines(tx.conn, user_id, changed_before=placed_at)
+    if deleted:
+        await _announce(tx, user_id, lines)
 
 
-async def _sold_product(session: AsyncSession, product_id: uuid.UUID) -> Product:
-    product = await repository.get_product(session, product_id)
+async def _lock_cart_for(
+    tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID
+) -> tuple[ProductState, int]:
+    """Lock the cart, and return the product with its price if it is sold."""
+    product = await repository.lock_cart_and_read_product(tx.conn, user_id, product_id)
     if product is None or product.name is None or product.price_cents is None:
         raise ProductNotFound()
     if product.deleted:
         raise ProductUnavailable()
-    return product
+    return product, product.price_cents
 
 
-async def _put(
-    session: AsyncSession, user_id: uuid.UUID, product: Product, quantity: int
-) -> CartView:
-    assert product.price_cents is not None
+def _refusal(
+    product: ProductState, quantity: int
+) -> QuantityLimitExceeded | InsufficientStock | None:
+    """Why a line of the product may not hold `quantity`, if it may not."""
     if quantity > MAX_LINE_QUANTITY:
-        raise QuantityLimitExceeded.of(
+        return QuantityLimitExceeded.of(
             product.product_id, quantity=quantity, maximum=MAX_LINE_QUANTITY
         )
     if quantity > product.stock:
-        raise InsufficientStock.of(product.product_id, quantity=quantity, available=product.stock)
-    # The customer has now chosen at today's price: any earlier price warning is answered.
-    await repository.put_line(
-        session,
-        user_id,
-        product.product_id,
-        quantity=quantity,
-        unit_price_cents=product.price_cents,
-    )
-    return await _announce(session, user_id)
+        return InsufficientStock.of(product.product_id, quantity=quantity, available=product.stock)
+    return None
 
 
-async def _announce(session: AsyncSession, user_id: uuid.UUID) -> CartView:
-    view = await get_cart(session, user_id)
-    await add_event(session, view.event(user_id))
+async def _announce(tx: Tx, user_id: uuid.UUID, lines: list[LineState]) -> CartView:
+    view = price_cart(lines)
+    await add_event(tx, view.event(user_id))
     return view
 
 
@@ -107,7 +121,7 @@ async def _announce(session: AsyncSession, user_id: uuid.UUID) -> CartView:
 
 
 async def record_product(
-    session: AsyncSession,
+    tx: Tx,
     product_id: uuid.UUID,
     *,
     name: str,
@@ -116,15 +130,13 @@ async def record_product(
     as_of: datetime,
 ) -> None:
     await repository.upsert_catalog(
-        session, product_id, name=name, price_cents=price_cents, currency=currency, as_of=as_of
+        tx.conn, product_id, name=name, price_cents=price_cents, currency=currency, as_of=as_of
     )
 
 
-async def record_stock(
-    session: AsyncSession, product_id: uuid.UUID, stock: int, as_of: datetime
-) -> None:
-    await repository.upsert_stock(session, product_id, stock=stock, as_of=as_of)
+async def record_stock(tx: Tx, product_id: uuid.UUID, stock: int, as_of: datetime) -> None:
+    await repository.upsert_stock(tx.conn, product_id, stock=stock, as_of=as_of)
 
 
-async def record_deletion(session: AsyncSession, product_id: uuid.UUID, as_of: datetime) -> None:
-    await repository.mark_deleted(session, product_id, as_of=as_of)
+async def record_deletion(tx: Tx, product_id: uuid.UUID, as_of: datetime) -> None:
+    await repository.mark_deleted(tx.conn, product_id, as_of=as_of)

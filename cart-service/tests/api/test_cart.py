@@ -1,3 +1,4 @@
+import asyncio
 import uuid
 
 import pytest
@@ -68,6 +69,28 @@ async def test_adding_more_than_the_stock_is_409_with_the_available_quantity(fac
     assert error["details"][0]["field"] == "quantity"
     assert (await factory.cart(shopper))["items"][0]["quantity"] == 2
     assert len(await factory.outbox(CartUpdated, user_id=shopper.user_id)) == 1
+
+
+async def test_concurrent_adds_to_one_cart_all_count_and_are_announced_one_at_a_time(
+    factory,
+):
+    shopper = factory.shopper()
+    same, other = await factory.product(stock=50), await factory.product(stock=50)
+
+    await asyncio.gather(
+        *(factory.add(shopper, same, quantity=2) for _ in range(4)),
+        factory.add(shopper, other, quantity=3),
+    )
+
+    cart = await factory.cart(shopper)
+    assert {(i["product_id"], i["quantity"]) for i in cart["items"]} == {
+        (str(same), 8),
+        (str(other), 3),
+    }
+    # One change at a time: each announcement holds one more change than the one before.
+    announced = await factory.outbox(CartUpdated, user_id=shopper.user_id)
+    units = sorted(sum(line.quantity for line in event.items) for event in announced)
+    assert len(units) == 5 and len(set(units)) == 5 and units[-1] == 11
 
 
 async def test_a_line_holds_at_most_99(factory, client):

@@ -13,6 +13,7 @@ from aiohttp import web
 from order_service.config import OrderSettings
 from order_service.consumers import handlers
 from service_kit.consumer import handle_event
+from service_kit.pg import Database
 from service_kit.testing import TokenMinter, free_port
 from shop_contracts import Envelope, Event
 from shop_contracts.events import (
@@ -228,11 +229,13 @@ class Shop:
         minter: TokenMinter,
         cart: CartStandIn,
         sessions: async_sessionmaker[AsyncSession],
+        database: Database,
     ) -> None:
         self.client = client
         self.minter = minter
         self.cart = cart
         self.sessions = sessions
+        self.database = database
 
     def customer(self) -> Customer:
         user_id = uuid.uuid4()
@@ -275,7 +278,7 @@ class Shop:
         envelope = Envelope.wrap(event, producer="payment-service")
         if envelope_id is not None:
             envelope = envelope.model_copy(update={"id": envelope_id})
-        return await handle_event(self.sessions, handlers, envelope)
+        return await handle_event(self.sessions, handlers, envelope, self.database)
 
     async def paid_order(self, customer: Customer | None = None) -> dict[str, Any]:
         order = await self.place_order(customer)

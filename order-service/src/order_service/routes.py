@@ -9,12 +9,12 @@ from shop_contracts import OrderStatus
 from order_service.config import OrderSettings
 from order_service.dependencies import (
     CartDep,
+    ConnectionDep,
     CurrentUser,
     ForwardedAuthorization,
     IdempotencyKeyHeader,
-    ReadSessionDep,
     RequireAdmin,
-    SessionDep,
+    TxDep,
     VisibleOrder,
 )
 from order_service.errors import error_responses
@@ -39,12 +39,12 @@ def create_router(settings: OrderSettings) -> APIRouter:
         idempotency_key: IdempotencyKeyHeader,
         principal: CurrentUser,
         authorization: ForwardedAuthorization,
-        session: SessionDep,
+        tx: TxDep,
         carts: CartDep,
         response: Response,
     ) -> OrderOut:
         placement = await checkout.place_order(
-            session,
+            tx,
             carts,
             user_id=principal.user_id,
             authorization=authorization,
@@ -64,7 +64,7 @@ def create_router(settings: OrderSettings) -> APIRouter:
     )
     async def list_orders(
         principal: CurrentUser,
-        session: ReadSessionDep,
+        conn: ConnectionDep,
         everyone: Annotated[
             bool, Query(alias="all", description="Everyone's orders (admin only)")
         ] = False,
@@ -73,7 +73,7 @@ def create_router(settings: OrderSettings) -> APIRouter:
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> OrderPage:
         found, total = await orders.list_orders(
-            session, principal, everyone=everyone, status=status, limit=limit, offset=offset
+            conn, principal, everyone=everyone, status=status, limit=limit, offset=offset
         )
         return OrderPage(
             items=[OrderOut.of(order) for order in found], total=total, limit=limit, offset=offset
@@ -92,15 +92,15 @@ def create_router(settings: OrderSettings) -> APIRouter:
         summary="Mark a PAID order SHIPPED (admin)",
         responses=error_responses(401, 403, 404, 409, 422),
     )
-    async def ship_order(order_id: UUID, _: RequireAdmin, session: SessionDep) -> OrderOut:
-        return OrderOut.of(await lifecycle.ship(session, order_id))
+    async def ship_order(order_id: UUID, _: RequireAdmin, tx: TxDep) -> OrderOut:
+        return OrderOut.of(await lifecycle.ship(tx, order_id))
 
     @router.post(
         "/{order_id}/cancel",
         summary="Cancel a PENDING order (its owner, or an admin)",
         responses=error_responses(401, 404, 409, 422),
     )
-    async def cancel_order(order_id: UUID, principal: CurrentUser, session: SessionDep) -> OrderOut:
-        return OrderOut.of(await lifecycle.cancel(session, order_id, principal))
+    async def cancel_order(order_id: UUID, principal: CurrentUser, tx: TxDep) -> OrderOut:
+        return OrderOut.of(await lifecycle.cancel(tx, order_id, principal))
 
     return router

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from shop_contracts import OrderStatus, PaymentStatus
 
-from order_service.models import Order
+from order_service.repository import OrderDetail
 
 # Storable, printable text: PostgreSQL refuses NUL characters, and a label with control
 # characters or only blanks is a mistake. Non-blank at both ends.
@@ -94,7 +94,7 @@ class OrderOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, order: Order) -> "OrderOut":
+    def of(cls, order: OrderDetail) -> "OrderOut":
         payment = None
         if order.payment_status is not None:
             payment = PaymentOut(

@@ -36,15 +36,17 @@ async def _wait_until_blocked_on_a_lock(sessions, timeout: float = 10.0) -> None
     raise AssertionError("the second checkout never waited for the first")
 
 
-async def test_second_checkout_with_a_key_in_flight_waits_and_returns_the_first_order(sessions):
+async def test_second_checkout_with_a_key_in_flight_waits_and_returns_the_first_order(
+    sessions, pool
+):
     user_id = uuid.uuid4()
     carts = FixedCart(user_id)
     request = CheckoutRequest.model_validate(checkout_body())
 
     async def checkout():
-        async with sessions() as session, session.begin():
+        async with pool.transaction() as tx:
             return await place_order(
-                session,
+                tx,
                 carts,
                 user_id=user_id,
                 authorization="Bearer t",
@@ -53,9 +55,9 @@ async def test_second_checkout_with_a_key_in_flight_waits_and_returns_the_first_
                 default_currency="USD",
             )
 
-    async with sessions() as session, session.begin():
+    async with pool.transaction() as tx:
         first = await place_order(
-            session,
+            tx,
             carts,
             user_id=user_id,
             authorization="Bearer t",

@@ -1,9 +1,10 @@
 """The allowed-transition table, and how payment facts accumulate."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
-from order_service.models import Order
+from order_service.repository import OrderRow
 from order_service.service.lifecycle import TRANSITIONS, Trigger, next_status, record_payment
 from shop_contracts import OrderStatus, PaymentStatus
 
@@ -39,15 +40,18 @@ def test_no_transition_leads_back_to_pending():
     assert all(transition.to is not PENDING for transition in TRANSITIONS.values())
 
 
-def _order(**fields) -> Order:
-    return Order(
+def _order(**fields) -> OrderRow:
+    placed = datetime(2026, 1, 1, tzinfo=UTC)
+    return OrderRow(
         id=uuid.uuid4(),
         user_id=uuid.uuid4(),
         status=PENDING,
-        payment_status=None,
-        payment_brand=None,
-        payment_last4=None,
-        payment_decline_reason=None,
+        total_cents=1_000,
+        currency="USD",
+        payment_method="pm_card_visa",
+        shipping_address={},
+        created_at=placed,
+        updated_at=placed,
         **fields,
     )
 

@@ -3,9 +3,10 @@ Idempotency-Key.
 
 The key is looked up first, so a retry returns the order without asking the cart again (which
 the order.created event empties). A new key is claimed with an INSERT into its primary key in
-the same transaction as the order: a concurrent request with the same key waits on that insert,
-then finds the key taken and returns the winner's order. A refused checkout (empty cart, short
-stock) rolls back and keeps no key, so the same key can be retried after fixing the cart.
+the statement that writes the order: a concurrent request with the same key waits on that
+insert, then finds the key taken and returns the winner's order. A refused checkout (empty
+cart, short stock) rolls back and keeps no key, so the same key can be retried after fixing
+the cart.
 """
 
 import hashlib
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from service_kit.outbox import add_event
+from service_kit.pg import Tx
 from shop_contracts import OrderStatus
 from shop_contracts.events import OrderCreated, OrderLine
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_service import repository
 from order_service.cart_client import Cart, CartReader
@@ -27,13 +28,14 @@ from order_service.errors import (
     InsufficientStock,
     OrderNotFound,
 )
-from order_service.models import IdempotencyKey, Order, OrderItem, OrderStatusChange, utcnow
+from order_service.models import utcnow
+from order_service.repository import IdempotencyClaim, Item, OrderDetail, StatusChange
 from order_service.schemas import CheckoutRequest
 
 
 @dataclass(frozen=True)
 class Placement:
-    order: Order
+    order: OrderDetail
     created: bool  # False: an earlier request with the same key placed it
 
 
@@ -64,14 +66,14 @@ def shortages(cart: Cart) -> list[dict[str, Any]]:
     return details
 
 
-def checkout_lines(cart: Cart) -> list[OrderItem]:
+def checkout_lines(cart: Cart) -> list[Item]:
     """The cart's lines as order items (name and price snapshots), if it can be bought."""
     if not cart.ready or cart.problems:
         raise InsufficientStock(details=shortages(cart))
     if not cart.items:
         raise EmptyCart()
     return [
-        OrderItem(
+        Item(
             position=position,
             product_id=line.product_id,
             name=line.name,
@@ -82,17 +84,17 @@ def checkout_lines(cart: Cart) -> list[OrderItem]:
     ]
 
 
-async def _replay(session: AsyncSession, claim: IdempotencyKey, fingerprint: str) -> Placement:
+async def _replay(tx: Tx, claim: IdempotencyClaim, fingerprint: str) -> Placement:
     if claim.request_hash != fingerprint:
         raise IdempotencyKeyReused()
-    order = await repository.get_order(session, claim.order_id)
+    order = await repository.get_order(tx.conn, claim.order_id)
     if order is None:  # the key's foreign key cascades, so only a concurrent deletion
         raise OrderNotFound()
     return Placement(order, created=False)
 
 
 async def place_order(
-    session: AsyncSession,
+    tx: Tx,
     carts: CartReader,
     *,
     user_id: uuid.UUID,
@@ -102,27 +104,18 @@ async def place_order(
     default_currency: str,
 ) -> Placement:
     fingerprint = request_hash(request)
-    earlier = await repository.find_idempotency_key(session, user_id, idempotency_key)
+    earlier = await repository.find_idempotency_key(tx.conn, user_id, idempotency_key)
     if earlier is not None:
-        return await _replay(session, earlier, fingerprint)
+        return await _replay(tx, earlier, fingerprint)
 
     cart = await carts.cart_of(authorization)
     if cart.user_id != user_id:
         raise CartBadResponse()
     items = checkout_lines(cart)
 
-    order_id = uuid.uuid4()
-    if not await repository.claim_idempotency_key(
-        session, user_id, idempotency_key, fingerprint, order_id
-    ):
-        # A concurrent request with this key committed its order while we were checking.
-        winner = await repository.find_idempotency_key(session, user_id, idempotency_key)
-        assert winner is not None, "a taken key is committed"
-        return await _replay(session, winner, fingerprint)
-
     now = utcnow()
-    order = Order(
-        id=order_id,
+    order = OrderDetail(
+        id=uuid.uuid4(),
         user_id=user_id,
         status=OrderStatus.PENDING,
         total_cents=sum(item.unit_price_cents * item.quantity for item in items),
@@ -132,11 +125,17 @@ async def place_order(
         created_at=now,
         updated_at=now,
         items=items,
-        history=[OrderStatusChange(status=OrderStatus.PENDING, at=now)],
+        history=[StatusChange(OrderStatus.PENDING, now)],
     )
-    await repository.add_order(session, order)
+    if not await repository.place_order(
+        tx.conn, order, key=idempotency_key, request_hash=fingerprint
+    ):
+        # A concurrent request with this key committed its order while we were checking.
+        winner = await repository.find_idempotency_key(tx.conn, user_id, idempotency_key)
+        assert winner is not None, "a taken key is committed"
+        return await _replay(tx, winner, fingerprint)
     await add_event(
-        session,
+        tx,
         OrderCreated(
             order_id=order.id,
             user_id=user_id,

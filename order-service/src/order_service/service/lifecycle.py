@@ -3,18 +3,19 @@
 A transition happens only from the states its trigger allows, so a late, duplicate or replayed
 event (or a second click) never moves an order backwards; SHIPPED and CANCELLED are terminal.
 The order row is locked (`SELECT ... FOR UPDATE`) for the decision, so concurrent events for
-one order are applied one after the other.
+one order are applied one after the other; what changed is written back in one statement, with
+its history entry. An event reads only the order row; the routes answer with the whole order.
 """
 
 import logging
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from service_kit.auth import Principal
 from service_kit.consumer import PoisonMessage
 from service_kit.outbox import add_event
+from service_kit.pg import Tx
 from shop_contracts import OrderStatus, PaymentStatus
 from shop_contracts.events import (
     OrderCancelled,
@@ -25,11 +26,11 @@ from shop_contracts.events import (
     PaymentSucceeded,
     StockInsufficient,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from order_service import repository
 from order_service.errors import InvalidTransition, OrderNotFound
-from order_service.models import Order, OrderStatusChange, utcnow
+from order_service.models import utcnow
+from order_service.repository import OrderDetail, OrderRow, StatusChange
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +87,16 @@ _PAYMENT_RANK: dict[PaymentStatus | None, int] = {
 
 
 def record_payment(
-    order: Order,
+    order: OrderRow,
     status: PaymentStatus,
     *,
     brand: str | None = None,
     last4: str | None = None,
     decline_reason: str | None = None,
-) -> None:
+) -> bool:
     """Payment facts only accumulate: a refund outranks an approval or a decline, and a late
     or repeated event never rolls them back (a refund handled before its success still
-    learns the card)."""
+    learns the card). True if the order learned something."""
     before = (order.payment_status, order.payment_brand, order.payment_last4)
     if _PAYMENT_RANK[status] > _PAYMENT_RANK[order.payment_status]:
         order.payment_status = status
@@ -103,38 +104,45 @@ def record_payment(
             order.payment_decline_reason = decline_reason
     order.payment_brand = order.payment_brand or brand
     order.payment_last4 = order.payment_last4 or last4
-    if (order.payment_status, order.payment_brand, order.payment_last4) != before:
-        order.updated_at = utcnow()
+    if (order.payment_status, order.payment_brand, order.payment_last4) == before:
+        return False
+    order.updated_at = utcnow()
+    return True
 
 
-async def _move(
-    session: AsyncSession, order: Order, trigger: Trigger, reason: str | None = None
-) -> bool:
-    """Apply `trigger` if the order's state allows it; emit the status event. False if not."""
+def _move(order: OrderRow, trigger: Trigger, reason: str | None = None) -> StatusChange | None:
+    """Apply `trigger` to the order if its state allows it: the history entry to record, or
+    None if it must not move."""
     target = next_status(order.status, trigger)
     if target is None:
-        return False
+        return None
     now = utcnow()
     order.status = target
     order.updated_at = now
     if target is CANCELLED:
         order.cancel_reason = reason
-    repository.add_status_change(
-        session, order, OrderStatusChange(status=target, reason=reason, at=now)
+    return StatusChange(target, now, reason)
+
+
+async def _save(tx: Tx, order: OrderRow, change: StatusChange | None) -> None:
+    """Write the order back with `change` in its history, and emit the status event."""
+    await repository.save_order(tx.conn, order, change)
+    if change is None:
+        return
+    event = {PAID: OrderPaid, SHIPPED: OrderShipped, CANCELLED: OrderCancelled}[change.status]
+    await add_event(
+        tx,
+        event(
+            order_id=order.id,
+            user_id=order.user_id,
+            total_cents=order.total_cents,
+            reason=change.reason,
+        ),
     )
-    changed: dict[str, Any] = {
-        "order_id": order.id,
-        "user_id": order.user_id,
-        "total_cents": order.total_cents,
-        "reason": reason,
-    }
-    event = {PAID: OrderPaid, SHIPPED: OrderShipped, CANCELLED: OrderCancelled}[target]
-    await add_event(session, event(**changed))
-    return True
 
 
-async def _locked(session: AsyncSession, order_id: uuid.UUID, event_type: str) -> Order:
-    order = await repository.lock_order(session, order_id, with_lines=False)
+async def _locked(tx: Tx, order_id: uuid.UUID, event_type: str) -> OrderRow:
+    order = await repository.lock_order(tx.conn, order_id)
     if order is None:
         # Payment and stock events follow order.created, which is published only after the
         # order committed: an unknown order can never become known, so don't retry; the
@@ -143,65 +151,105 @@ async def _locked(session: AsyncSession, order_id: uuid.UUID, event_type: str) -
     return order
 
 
-def _ignored(order: Order, event_type: str) -> None:
+def _ignored(order: OrderRow, event_type: str) -> None:
     log.info(
         "event does not move the order",
         extra={"order_id": str(order.id), "status": order.status.value, "type": event_type},
     )
 
 
-async def payment_succeeded(session: AsyncSession, event: PaymentSucceeded) -> None:
-    order = await _locked(session, event.order_id, event.TYPE)
-    record_payment(order, PaymentStatus.APPROVED, brand=event.brand, last4=event.last4)
-    if not await _move(session, order, Trigger.PAYMENT_SUCCEEDED):
-        _ignored(order, event.TYPE)
+async def _settle(
+    tx: Tx,
+    order: OrderRow,
+    trigger: Trigger,
+    *,
+    learned: bool,
+    event_type: str,
+    reason: str | None = None,
+) -> None:
+    """Move the order by a payment event's trigger; save it if it moved or `learned` payment
+    facts."""
+    change = _move(order, trigger, reason)
+    if change is None:
+        _ignored(order, event_type)
+    if change is not None or learned:
+        await _save(tx, order, change)
 
 
-async def payment_failed(session: AsyncSession, event: PaymentFailed) -> None:
-    order = await _locked(session, event.order_id, event.TYPE)
-    record_payment(order, PaymentStatus.DECLINED, decline_reason=event.reason)
-    if not await _move(session, order, Trigger.PAYMENT_FAILED, event.reason):
-        _ignored(order, event.TYPE)
+async def payment_succeeded(tx: Tx, event: PaymentSucceeded) -> None:
+    order = await _locked(tx, event.order_id, event.TYPE)
+    learned = record_payment(order, PaymentStatus.APPROVED, brand=event.brand, last4=event.last4)
+    await _settle(tx, order, Trigger.PAYMENT_SUCCEEDED, learned=learned, event_type=event.TYPE)
 
 
-async def payment_refunded(session: AsyncSession, event: PaymentRefunded) -> None:
-    order = await _locked(session, event.order_id, event.TYPE)
-    record_payment(order, PaymentStatus.REFUNDED)
-    if not await _move(session, order, Trigger.PAYMENT_REFUNDED, event.reason):
-        _ignored(order, event.TYPE)
+async def payment_failed(tx: Tx, event: PaymentFailed) -> None:
+    order = await _locked(tx, event.order_id, event.TYPE)
+    learned = record_payment(order, PaymentStatus.DECLINED, decline_reason=event.reason)
+    await _settle(
+        tx,
+        order,
+        Trigger.PAYMENT_FAILED,
+        learned=learned,
+        event_type=event.TYPE,
+        reason=event.reason,
+    )
 
 
-async def stock_insufficient(session: AsyncSession, event: StockInsufficient) -> None:
+async def payment_refunded(tx: Tx, event: PaymentRefunded) -> None:
+    order = await _locked(tx, event.order_id, event.TYPE)
+    learned = record_payment(order, PaymentStatus.REFUNDED)
+    await _settle(
+        tx,
+        order,
+        Trigger.PAYMENT_REFUNDED,
+        learned=learned,
+        event_type=event.TYPE,
+        reason=event.reason,
+    )
+
+
+async def stock_insufficient(tx: Tx, event: StockInsufficient) -> None:
     """Noted in the history without a status change: the payment service refunds, and its
     payment.refunded cancels the order. A noted shortage also stops the order being shipped."""
-    order = await _locked(session, event.order_id, event.TYPE)
+    order = await _locked(tx, event.order_id, event.TYPE)
     if order.stock_shortage is not None:
         _ignored(order, event.TYPE)
         return
     order.stock_shortage = [item.model_dump(mode="json") for item in event.items]
     now = utcnow()
     order.updated_at = now
-    repository.add_status_change(
-        session, order, OrderStatusChange(status=order.status, reason=STOCK_SHORTAGE_NOTE, at=now)
+    await repository.save_order(
+        tx.conn, order, StatusChange(order.status, now, STOCK_SHORTAGE_NOTE)
     )
 
 
-async def ship(session: AsyncSession, order_id: uuid.UUID) -> Order:
-    order = await repository.lock_order(session, order_id)
+async def _answer(tx: Tx, order_id: uuid.UUID) -> OrderDetail:
+    """The order as it stands in this transaction, for the route to answer with."""
+    order = await repository.get_order(tx.conn, order_id)
+    assert order is not None, "a locked order"
+    return order
+
+
+async def ship(tx: Tx, order_id: uuid.UUID) -> OrderDetail:
+    order = await repository.lock_order(tx.conn, order_id)
     if order is None:
         raise OrderNotFound()
     if order.stock_shortage is not None and order.status is PAID:
         raise InvalidTransition(order.status, "shipped: inventory reported its items out of stock")
-    if not await _move(session, order, Trigger.SHIP):
+    change = _move(order, Trigger.SHIP)
+    if change is None:
         raise InvalidTransition(order.status, "shipped")
-    return order
+    await _save(tx, order, change)
+    return await _answer(tx, order_id)
 
 
-async def cancel(session: AsyncSession, order_id: uuid.UUID, principal: Principal) -> Order:
-    order = await repository.lock_order(session, order_id)
+async def cancel(tx: Tx, order_id: uuid.UUID, principal: Principal) -> OrderDetail:
+    order = await repository.lock_order(tx.conn, order_id)
     if order is None or (order.user_id != principal.user_id and not principal.is_admin):
         raise OrderNotFound()
     reason = CANCELLED_BY_CUSTOMER if order.user_id == principal.user_id else CANCELLED_BY_ADMIN
-    if not await _move(session, order, Trigger.CANCEL, reason):
+    change = _move(order, Trigger.CANCEL, reason)
+    if change is None:
         raise InvalidTransition(order.status, "cancelled")
-    return order
+    await _save(tx, order, change)
+    return await _answer(tx, order_id)

@@ -9,8 +9,11 @@ test makes its own products, so tests do not depend on each other's data. The se
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from inventory_service.main import create_app
+from service_kit.pg import Database
 from service_kit.pytest_fixtures import ServiceUnderTest
 from service_kit.testing import TokenMinter, load_test_module
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,5 +42,12 @@ def customer(minter: TokenMinter) -> dict[str, str]:
 
 
 @pytest.fixture
-def factory(sessions: async_sessionmaker[AsyncSession]) -> Any:
-    return factories.InventoryFactory(sessions)
+def pg(app: FastAPI, client: httpx.AsyncClient) -> Database:
+    """The running app's asyncpg pool (asking for `client` first starts its lifespan)."""
+    database: Database = app.state.kit.database
+    return database
+
+
+@pytest.fixture
+def factory(sessions: async_sessionmaker[AsyncSession], pg: Database) -> Any:
+    return factories.InventoryFactory(sessions, pg)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from inventory_service.config import InventorySettings
 from inventory_service.consumers import handlers
 from service_kit.consumer import handle_event
+from service_kit.pg import Database
 from shop_contracts import Envelope, Event
 from shop_contracts.events import OrderLine, PaymentSucceeded, ProductCreated, ProductDeleted
 from sqlalchemy import text
@@ -66,13 +67,14 @@ def envelope(event: Event, producer: str = "product-service") -> Envelope:
 
 
 class InventoryFactory:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], database: Database) -> None:
         self.sessions = sessions
+        self.database = database
 
     async def deliver(self, event: Event | Envelope) -> bool:
         """Hand an event to the service's handlers, as the consumer does."""
         env = event if isinstance(event, Envelope) else envelope(event)
-        return await handle_event(self.sessions, handlers, env)
+        return await handle_event(self.sessions, handlers, env, self.database)
 
     async def product(self, stock: int = 10) -> uuid.UUID:
         event = product_created(stock=stock)

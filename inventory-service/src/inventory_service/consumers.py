@@ -1,6 +1,8 @@
-"""Event handlers: one per event type, each translating the event into a service call."""
+"""Event handlers: one per event type, each translating the event into a service call. The kit
+runs each in one asyncpg transaction (a `Tx`) with its inbox row."""
 
 from service_kit.consumer import Handlers
+from service_kit.pg import Tx
 from shop_contracts import Envelope
 from shop_contracts.events import (
     PaymentRefunded,
@@ -8,28 +10,27 @@ from shop_contracts.events import (
     ProductCreated,
     ProductDeleted,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from inventory_service import service
 
 handlers = Handlers()
 
 
-@handlers.on(ProductCreated)
-async def product_created(session: AsyncSession, event: ProductCreated, _: Envelope) -> None:
-    await service.create_stock(session, event.product_id, event.stock)
+@handlers.on_tx(ProductCreated)
+async def product_created(tx: Tx, event: ProductCreated, _: Envelope) -> None:
+    await service.create_stock(tx, event.product_id, event.stock)
 
 
-@handlers.on(ProductDeleted)
-async def product_deleted(session: AsyncSession, event: ProductDeleted, _: Envelope) -> None:
-    await service.remove_stock(session, event.product_id)
+@handlers.on_tx(ProductDeleted)
+async def product_deleted(tx: Tx, event: ProductDeleted, _: Envelope) -> None:
+    await service.remove_stock(tx, event.product_id)
 
 
-@handlers.on(PaymentSucceeded)
-async def payment_succeeded(session: AsyncSession, event: PaymentSucceeded, _: Envelope) -> None:
-    await service.fulfil_paid_order(session, event.order_id, event.items)
+@handlers.on_tx(PaymentSucceeded)
+async def payment_succeeded(tx: Tx, event: PaymentSucceeded, _: Envelope) -> None:
+    await service.fulfil_paid_order(tx, event.order_id, event.items)
 
 
-@handlers.on(PaymentRefunded)
-async def payment_refunded(session: AsyncSession, event: PaymentRefunded, _: Envelope) -> None:
-    await service.return_refunded_order(session, event.order_id)
+@handlers.on_tx(PaymentRefunded)
+async def payment_refunded(tx: Tx, event: PaymentRefunded, _: Envelope) -> None:
+    await service.return_refunded_order(tx, event.order_id)

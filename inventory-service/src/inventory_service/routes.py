@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from inventory_service import service
-from inventory_service.dependencies import ReadSessionDep, RequireAdmin, SessionDep
+from inventory_service.dependencies import ConnectionDep, RequireAdmin, TxDep
 from inventory_service.errors import error_responses
 from inventory_service.models import MAX_STOCK
 from inventory_service.schemas import (
@@ -29,7 +29,7 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 )
 async def list_stock(
     _: RequireAdmin,
-    session: ReadSessionDep,
+    conn: ConnectionDep,
     low_stock_below: Annotated[
         int | None, Query(ge=0, le=MAX_STOCK, description="Only records with less stock")
     ] = None,
@@ -37,7 +37,7 @@ async def list_stock(
     offset: Offset = 0,
 ) -> StockPage:
     levels, total = await service.list_stock(
-        session, low_stock_below=low_stock_below, limit=limit, offset=offset
+        conn, low_stock_below=low_stock_below, limit=limit, offset=offset
     )
     return StockPage(
         items=[StockRecord.of(level) for level in levels], total=total, limit=limit, offset=offset
@@ -45,8 +45,8 @@ async def list_stock(
 
 
 @router.get("/{product_id}", summary="A product's stock", responses=error_responses(404, 422))
-async def get_stock(product_id: uuid.UUID, session: ReadSessionDep) -> StockRecord:
-    return StockRecord.of(await service.get_stock(session, product_id))
+async def get_stock(product_id: uuid.UUID, conn: ConnectionDep) -> StockRecord:
+    return StockRecord.of(await service.get_stock(conn, product_id))
 
 
 @router.put(
@@ -55,10 +55,10 @@ async def get_stock(product_id: uuid.UUID, session: ReadSessionDep) -> StockReco
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def set_stock(
-    product_id: uuid.UUID, body: StockSet, admin: RequireAdmin, session: SessionDep
+    product_id: uuid.UUID, body: StockSet, admin: RequireAdmin, tx: TxDep
 ) -> StockRecord:
     level = await service.set_stock(
-        session, product_id, body.stock, actor_id=admin.user_id, note=body.note
+        tx, product_id, body.stock, actor_id=admin.user_id, note=body.note
     )
     return StockRecord.of(level)
 
@@ -69,10 +69,10 @@ async def set_stock(
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 async def adjust_stock(
-    product_id: uuid.UUID, body: StockAdjustment, admin: RequireAdmin, session: SessionDep
+    product_id: uuid.UUID, body: StockAdjustment, admin: RequireAdmin, tx: TxDep
 ) -> StockRecord:
     level = await service.adjust_stock(
-        session,
+        tx,
         product_id,
         body.delta,
         reason=body.movement_reason,
@@ -90,11 +90,11 @@ async def adjust_stock(
 async def list_movements(
     product_id: uuid.UUID,
     _: RequireAdmin,
-    session: ReadSessionDep,
+    conn: ConnectionDep,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> MovementPage:
-    movements, total = await service.list_movements(session, product_id, limit=limit, offset=offset)
+    movements, total = await service.list_movements(conn, product_id, limit=limit, offset=offset)
     return MovementPage(
         items=[MovementOut.of(m) for m in movements], total=total, limit=limit, offset=offset
     )

@@ -1,12 +1,13 @@
 """Request and response bodies of the HTTP API. Requests refuse unknown fields."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from inventory_service.models import MAX_STOCK, MovementReason, StockMovement
+from inventory_service.models import MAX_STOCK, MovementReason
 from inventory_service.repository import StockLevel
 
 
@@ -86,8 +87,6 @@ class StockPage(BaseModel):
 
 
 class MovementOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: int
     product_id: uuid.UUID
     delta: int
@@ -99,8 +98,8 @@ class MovementOut(BaseModel):
     at: datetime
 
     @classmethod
-    def of(cls, movement: StockMovement) -> "MovementOut":
-        return cls.model_validate(movement)
+    def of(cls, movement: Mapping[str, Any]) -> "MovementOut":
+        return cls.model_validate(dict(movement))
 
 
 class MovementPage(BaseModel):

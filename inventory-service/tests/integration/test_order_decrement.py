@@ -14,18 +14,16 @@ from shop_contracts import StockChangeReason
 from shop_contracts.events import StockInsufficient, StockShortage, StockUpdated
 
 
-async def _decrement(sessions, order_id, lines):
-    async with sessions() as session, session.begin():
-        return await service.decrement_for_order(
-            session, order_id, [order_line(p, q) for p, q in lines]
-        )
+async def _decrement(pg, order_id, lines):
+    async with pg.transaction() as tx:
+        return await service.decrement_for_order(tx, order_id, [order_line(p, q) for p, q in lines])
 
 
-async def test_decrement_takes_every_item_and_records_each_change(factory, sessions):
+async def test_decrement_takes_every_item_and_records_each_change(factory, pg):
     a, b = await factory.product(stock=5), await factory.product(stock=2)
     order_id = uuid.uuid4()
 
-    result = await _decrement(sessions, order_id, [(a, 3), (b, 2)])
+    result = await _decrement(pg, order_id, [(a, 3), (b, 2)])
 
     assert result.applied and not result.repeated and result.shortages == ()
     assert (await factory.stock(a), await factory.stock(b)) == (2, 0)
@@ -44,11 +42,11 @@ async def test_decrement_takes_every_item_and_records_each_change(factory, sessi
     ]
 
 
-async def test_decrement_changes_nothing_when_one_item_is_short(factory, sessions):
+async def test_decrement_changes_nothing_when_one_item_is_short(factory, pg):
     plenty, scarce = await factory.product(stock=10), await factory.product(stock=1)
     order_id = uuid.uuid4()
 
-    result = await _decrement(sessions, order_id, [(plenty, 4), (scarce, 2)])
+    result = await _decrement(pg, order_id, [(plenty, 4), (scarce, 2)])
 
     assert result.applied is False
     assert result.shortages == (StockShortage(product_id=scarce, requested=2, available=1),)
@@ -57,12 +55,12 @@ async def test_decrement_changes_nothing_when_one_item_is_short(factory, session
     assert await factory.outbox(StockUpdated, order_id=order_id) == []
 
 
-async def test_decrement_called_twice_for_one_order_decrements_once(factory, sessions):
+async def test_decrement_called_twice_for_one_order_decrements_once(factory, pg):
     product_id = await factory.product(stock=5)
     order_id = uuid.uuid4()
 
-    first = await _decrement(sessions, order_id, [(product_id, 2)])
-    second = await _decrement(sessions, order_id, [(product_id, 2)])
+    first = await _decrement(pg, order_id, [(product_id, 2)])
+    second = await _decrement(pg, order_id, [(product_id, 2)])
 
     assert first.applied and not first.repeated
     assert second.applied and second.repeated
@@ -72,14 +70,14 @@ async def test_decrement_called_twice_for_one_order_decrements_once(factory, ses
 
 
 async def test_an_order_refused_for_lack_of_stock_stays_refused_after_a_restock(
-    factory, sessions, client, admin
+    factory, pg, client, admin
 ):
     product_id = await factory.product(stock=1)
     order_id = uuid.uuid4()
-    assert not (await _decrement(sessions, order_id, [(product_id, 3)])).applied
+    assert not (await _decrement(pg, order_id, [(product_id, 3)])).applied
 
     await client.post(f"/api/inventory/{product_id}/adjust", json={"delta": 10}, headers=admin)
-    again = await _decrement(sessions, order_id, [(product_id, 3)])
+    again = await _decrement(pg, order_id, [(product_id, 3)])
 
     # The payment was refunded on the first refusal; taking the stock now would sell it free.
     assert again.applied is False and again.repeated is True
@@ -87,26 +85,24 @@ async def test_an_order_refused_for_lack_of_stock_stays_refused_after_a_restock(
     assert await factory.stock(product_id) == 11
 
 
-async def test_concurrent_duplicates_of_one_order_decrement_once(factory, sessions):
+async def test_concurrent_duplicates_of_one_order_decrement_once(factory, pg):
     product_id = await factory.product(stock=10)
     order_id = uuid.uuid4()
 
-    results = await asyncio.gather(
-        *(_decrement(sessions, order_id, [(product_id, 3)]) for _ in range(5))
-    )
+    results = await asyncio.gather(*(_decrement(pg, order_id, [(product_id, 3)]) for _ in range(5)))
 
     assert sum(not r.repeated for r in results) == 1
     assert all(r.applied for r in results)
     assert await factory.stock(product_id) == 7
 
 
-async def test_concurrent_orders_for_the_last_units_never_oversell(factory, sessions):
+async def test_concurrent_orders_for_the_last_units_never_oversell(factory, pg):
     a, b = await factory.product(stock=3), await factory.product(stock=3)
 
     # Lines in opposite orders: locks are taken in product-id order, so no deadlock.
     results = await asyncio.gather(
         *(
-            _decrement(sessions, uuid.uuid4(), [(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)])
+            _decrement(pg, uuid.uuid4(), [(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)])
             for i in range(8)
         )
     )
@@ -115,11 +111,11 @@ async def test_concurrent_orders_for_the_last_units_never_oversell(factory, sess
     assert (await factory.stock(a), await factory.stock(b)) == (0, 0)
 
 
-async def test_a_product_removed_from_the_catalog_counts_as_out_of_stock(factory, sessions):
+async def test_a_product_removed_from_the_catalog_counts_as_out_of_stock(factory, pg):
     product_id = await factory.product(stock=5)
     await factory.deliver(product_deleted(product_id))
 
-    result = await _decrement(sessions, uuid.uuid4(), [(product_id, 1)])
+    result = await _decrement(pg, uuid.uuid4(), [(product_id, 1)])
 
     assert result.shortages == (StockShortage(product_id=product_id, requested=1, available=0),)
 

@@ -4,6 +4,7 @@ import asyncio
 import uuid
 
 from inventory_service import service
+from inventory_service.models import MovementReason
 from inventory_service_tests_factories import (
     envelope,
     order_line,
@@ -109,6 +110,23 @@ async def test_concurrent_orders_for_the_last_units_never_oversell(factory, pg):
 
     assert sum(r.applied for r in results) == 3
     assert (await factory.stock(a), await factory.stock(b)) == (0, 0)
+
+
+async def test_a_restock_committed_while_an_order_waits_for_the_row_counts(factory, pg):
+    product_id = await factory.product(stock=1)
+    async with pg.transaction() as restock:
+        await service.adjust_stock(
+            restock, product_id, 5, reason=MovementReason.RESTOCK, actor_id=uuid.uuid4()
+        )
+        # The order's statement starts before the restock commits, and waits for its lock.
+        order = asyncio.create_task(_decrement(pg, uuid.uuid4(), [(product_id, 4)]))
+        await asyncio.sleep(0.2)
+        assert not order.done()
+
+    result = await order
+    assert result.applied and result.shortages == ()
+    assert await factory.stock(product_id) == 2
+    assert [m["stock_after"] for m in await factory.ledger(product_id)] == [1, 6, 2]
 
 
 async def test_a_product_removed_from_the_catalog_counts_as_out_of_stock(factory, pg):

@@ -144,3 +144,19 @@ async def test_json_columns_read_and_write_python_values(database):
     async with database.connection() as conn:
         value = await conn.fetchval("SELECT $1::jsonb", {"a": [1, "two"], "b": None})
     assert value == {"a": [1, "two"], "b": None}
+
+
+async def test_after_commit_runs_once_committed_and_never_after_a_rollback(database):
+    ran: list[str] = []
+    async with database.transaction() as tx:
+        tx.after_commit(lambda: ran.append("committed"))
+        assert ran == []
+
+    async def rolled_back() -> None:
+        async with database.transaction() as tx:
+            tx.after_commit(lambda: ran.append("rolled back"))
+            raise RuntimeError("the unit of work fails")
+
+    with pytest.raises(RuntimeError):
+        await rolled_back()
+    assert ran == ["committed"]

@@ -13,10 +13,10 @@ per checkout of a connection): nothing here sets session state, and a connection
 inside a transaction is rolled back first.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 import asyncpg
 import orjson
@@ -28,10 +28,16 @@ from service_kit.config import ServiceSettings
 @dataclass(frozen=True, slots=True)
 class Tx:
     """One open transaction on one pooled connection, and the producer of the events it
-    stages."""
+    stages. `info` holds the service's own objects for its use cases (as a session's `info`
+    does); `after_commit` runs a function once the transaction has committed."""
 
     conn: asyncpg.Connection
     producer: str
+    info: Mapping[str, Any] = field(default_factory=dict)
+    _committed: list[Callable[[], None]] = field(default_factory=list)
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        self._committed.append(fn)
 
 
 async def _set_codecs(conn: asyncpg.Connection) -> None:
@@ -67,12 +73,17 @@ class Database:
     def __init__(self, pool: asyncpg.Pool, producer: str) -> None:
         self.pool = pool
         self.producer = producer
+        self.info: dict[str, Any] = {}
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """A unit of work: commits when the block ends, rolls back if it raises."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            yield Tx(conn, self.producer)
+        async with self.pool.acquire() as conn:
+            tx = Tx(conn, self.producer, self.info)
+            async with conn.transaction():
+                yield tx
+        for fn in tx._committed:
+            fn()
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:

@@ -7,14 +7,18 @@ database, minter, sessions…) come from `service_kit.pytest_fixtures`.
 """
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from product_service.consumers import handlers
 from product_service.dependencies import SEARCH_CACHE
 from product_service.main import create_app
+from service_kit.consumer import handle_event
 from service_kit.pytest_fixtures import ServiceUnderTest
 from service_kit.testing import TokenMinter, load_test_module
+from shop_contracts import Envelope
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -48,3 +52,13 @@ def catalog(
     client: httpx.AsyncClient, minter: TokenMinter, empty_catalog: object
 ) -> "factories.Catalog":
     return factories.Catalog(client, minter)
+
+
+@pytest.fixture
+def deliver(app: FastAPI, empty_catalog: async_sessionmaker[AsyncSession]) -> Any:
+    """Hand an event to the service's handlers, as its consumer does."""
+
+    async def deliver(envelope: Envelope) -> bool:
+        return await handle_event(empty_catalog, handlers, envelope, app.state.kit.database)
+
+    return deliver

@@ -3,15 +3,15 @@ of the service. The kit runs each in its own transaction with the inbox row, so 
 (same event id) is skipped before it gets here."""
 
 from service_kit.consumer import Handlers
+from service_kit.pg import Tx
 from shop_contracts import Envelope
 from shop_contracts.events import StockUpdated
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import service
 
 handlers = Handlers()
 
 
-@handlers.on(StockUpdated)
-async def on_stock_updated(session: AsyncSession, event: StockUpdated, envelope: Envelope) -> None:
-    await service.apply_stock_level(session, event.product_id, event.stock, envelope.occurred_at)
+@handlers.on_tx(StockUpdated)
+async def on_stock_updated(tx: Tx, event: StockUpdated, envelope: Envelope) -> None:
+    await service.apply_stock_level(tx, event.product_id, event.stock, envelope.occurred_at)

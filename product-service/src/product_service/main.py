@@ -21,10 +21,12 @@ def create_app(settings: ProductSettings | None = None) -> FastAPI:
             settings.search_cache_bytes,
         )
         kit.extra[SEARCH_CACHE] = cache
-        # Every session of this process (requests and event handlers) can reach the cache, to
-        # invalidate it once its changes are committed.
+        # Every session and Tx of this process (requests and event handlers) can reach the
+        # cache, to invalidate it once its changes are committed.
         info = {**kit.sessions.kw.get("info", {}), SESSION_INFO_KEY: cache}
         kit.sessions.configure(info=info)
+        assert kit.database is not None
+        kit.database.info[SESSION_INFO_KEY] = cache
 
     return create_service_app(
         settings,

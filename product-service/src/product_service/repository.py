@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import asyncpg
 from sqlalchemy import (
     ColumnElement,
     Row,
@@ -16,7 +17,6 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.elements import TextClause
@@ -144,24 +144,25 @@ async def rebuild_search_rows(session: AsyncSession) -> None:
     )
 
 
+# One round trip: the product and its search row, only if this level is newer than the last.
+_SET_STOCK = """
+WITH applied AS (
+    UPDATE products SET stock = $2, stock_event_at = $3
+    WHERE id = $1 AND (stock_event_at IS NULL OR stock_event_at < $3)
+    RETURNING id
+), searched AS (
+    UPDATE product_search AS s SET stock = $2 FROM applied WHERE s.id = applied.id
+)
+SELECT count(*) FROM applied
+"""
+
+
 async def set_stock(
-    session: AsyncSession, product_id: uuid.UUID, stock: int, occurred_at: datetime
+    conn: asyncpg.Connection, product_id: uuid.UUID, stock: int, occurred_at: datetime
 ) -> bool:
-    """Apply a stock level measured at `occurred_at`, unless a later one was applied already.
-    Returns whether it was applied."""
-    query = (
-        update(Product)
-        .where(
-            Product.id == product_id,
-            (Product.stock_event_at.is_(None)) | (Product.stock_event_at < occurred_at),
-        )
-        .values(stock=stock, stock_event_at=occurred_at)
-        .returning(Product.id)
-    )
-    applied = (await session.execute(query)).first() is not None
-    if applied:
-        await session.execute(_SET_SEARCH_ROW_STOCK, {"id": product_id, "stock": stock})
-    return applied
+    """Apply a stock level measured at `occurred_at`, unless a later one was applied already
+    (on asyncpg directly: every checkout sends one). Returns whether it was applied."""
+    return bool(await conn.fetchval(_SET_STOCK, product_id, stock, occurred_at))
 
 
 # Categories

@@ -20,9 +20,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from uuid import UUID
 
+from service_kit.pg import Tx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -195,10 +197,18 @@ class SearchCache:
         task.add_done_callback(self._refreshing.discard)
 
 
-def invalidate_after_commit(session: AsyncSession, stock_of: UUID | None = None) -> None:
-    """Once the session's transaction commits, invalidate the cache of this process (if its
-    sessions carry one): everything, or with `stock_of`, what that product's stock shows in.
-    Never before the commit: a search in between would store the old rows again."""
+def invalidate_after_commit(target: AsyncSession | Tx, stock_of: UUID | None = None) -> None:
+    """Once the transaction of `target` (a session, or a Tx on asyncpg) commits, invalidate the
+    cache of this process (if it carries one): everything, or with `stock_of`, what that
+    product's stock shows in. Never before the commit: a search in between would store the
+    old rows again."""
+    if isinstance(target, Tx):
+        cache = target.info.get(SESSION_INFO_KEY)
+        if isinstance(cache, SearchCache):
+            forget = cache.clear if stock_of is None else partial(cache.forget_stock_of, stock_of)
+            target.after_commit(forget)
+        return
+    session = target
     cache = session.info.get(SESSION_INFO_KEY)
     if not isinstance(cache, SearchCache):
         return

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from service_kit.outbox import add_event
+from service_kit.pg import Tx
 from shop_contracts.events import ProductCreated, ProductDeleted, ProductUpdated
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -199,13 +200,13 @@ async def delete_product(session: AsyncSession, product_id: uuid.UUID) -> None:
 
 
 async def apply_stock_level(
-    session: AsyncSession, product_id: uuid.UUID, stock: int, occurred_at: datetime
+    tx: Tx, product_id: uuid.UUID, stock: int, occurred_at: datetime
 ) -> bool:
     """Take the inventory's stock level unless a later one was already applied (events may
     arrive out of order). Returns whether it was applied."""
-    applied = await repository.set_stock(session, product_id, stock, occurred_at)
+    applied = await repository.set_stock(tx.conn, product_id, stock, occurred_at)
     if applied:
-        invalidate_after_commit(session, stock_of=product_id)
+        invalidate_after_commit(tx, stock_of=product_id)
     else:
         log.info(
             "stock level not applied: unknown product or an older event",

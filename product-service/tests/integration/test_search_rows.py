@@ -4,10 +4,8 @@ stock level; a bulk load rebuilds it. What a search shows is then the same as th
 
 from datetime import UTC, datetime
 
-from product_service.consumers import handlers
 from product_service.seed import add_synthetic
 from product_service_tests_factories import names
-from service_kit.consumer import handle_event
 from sqlalchemy import text
 
 from .test_stock_read_model import stock_event
@@ -33,7 +31,7 @@ async def assert_search_rows_match_products(sessions) -> None:
 
 
 async def test_search_rows_follow_products_added_changed_deleted_and_restocked(
-    catalog, client, empty_catalog
+    catalog, client, empty_catalog, deliver
 ):
     lamp = await catalog.add(name="Haven Desk Lamp", category="home", price_cents=3999, stock=2)
     kettle = await catalog.add(name="Brava Kettle", category="kitchen", price_cents=2999)
@@ -46,13 +44,15 @@ async def test_search_rows_follow_products_added_changed_deleted_and_restocked(
         headers=catalog.admin,
     )
     deleted = await client.delete(f"/api/products/{kettle['id']}", headers=catalog.admin)
-    await handle_event(empty_catalog, handlers, stock_event(lamp["id"], 0, datetime.now(UTC)))
+    await deliver(stock_event(lamp["id"], 0, datetime.now(UTC)))
 
     assert changed.status_code == 200 and deleted.status_code == 204
     await assert_search_rows_match_products(empty_catalog)
 
 
-async def test_a_search_shows_each_change_in_its_facets_and_sorts(catalog, client, empty_catalog):
+async def test_a_search_shows_each_change_in_its_facets_and_sorts(
+    catalog, client, empty_catalog, deliver
+):
     desk = await catalog.add(name="Haven Desk Lamp", category="home", price_cents=3999, stock=2)
     await catalog.add(name="Lumen Floor Lamp", category="home", price_cents=8999, stock=1)
     await catalog.add(name="Orbit Clip Lamp", category="office", price_cents=1999, stock=0)
@@ -62,7 +62,7 @@ async def test_a_search_shows_each_change_in_its_facets_and_sorts(catalog, clien
         json={"name": "Haven Reading Lamp", "category": "office", "price_cents": 9999},
         headers=catalog.admin,
     )
-    await handle_event(empty_catalog, handlers, stock_event(desk["id"], 0, datetime.now(UTC)))
+    await deliver(stock_event(desk["id"], 0, datetime.now(UTC)))
     by_price = await catalog.search(q="lamp", sort="price_desc")
     by_name = await catalog.search(q="lamp", sort="name")
     in_stock = await catalog.search(q="lamp", in_stock="true")

@@ -160,3 +160,29 @@ async def test_after_commit_runs_once_committed_and_never_after_a_rollback(datab
     with pytest.raises(RuntimeError):
         await rolled_back()
     assert ran == ["committed"]
+
+
+async def test_reads_leave_connections_to_writes(sessions, settings):
+    pool = await create_pool(settings.model_copy(update={"db_pool_size": 4}))
+    database = Database(pool, settings.service_name)
+    release = asyncio.Event()
+    reading = 0
+
+    async def read() -> None:
+        nonlocal reading
+        async with database.connection() as conn:
+            reading += 1
+            await release.wait()
+            await conn.fetchval("SELECT 1")
+
+    readers = [asyncio.create_task(read()) for _ in range(6)]
+    try:
+        await asyncio.sleep(0.2)
+        assert reading == 2  # four connections, two kept for writes
+        async with asyncio.timeout(2), database.transaction() as tx:
+            assert await tx.conn.fetchval("SELECT 1") == 1
+    finally:
+        release.set()
+        await asyncio.gather(*readers)
+        await pool.close()
+    assert reading == 6

@@ -13,6 +13,7 @@ per checkout of a connection): nothing here sets session state, and a connection
 inside a transaction is rolled back first.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import orjson
 from fastapi import Depends, Request
 
 from service_kit.config import ServiceSettings
+from service_kit.db import KEPT_FOR_WRITES
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +70,17 @@ async def create_pool(settings: ServiceSettings) -> asyncpg.Pool:
 
 
 class Database:
-    """The service's pool, and the name it publishes under."""
+    """The service's pool, and the name it publishes under.
+
+    Reads take at most all but KEPT_FOR_WRITES of the pool's connections, in the order they
+    asked (as `db.ReadSessions`), so a burst of reads never leaves a write or an event handler
+    waiting for a connection."""
 
     def __init__(self, pool: asyncpg.Pool, producer: str) -> None:
         self.pool = pool
         self.producer = producer
         self.info: dict[str, Any] = {}
+        self._reads = asyncio.Semaphore(max(1, pool.get_max_size() - KEPT_FOR_WRITES))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -88,7 +95,7 @@ class Database:
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[asyncpg.Connection]:
         """For reads: no transaction, so no BEGIN and COMMIT round trips."""
-        async with self.pool.acquire() as conn:
+        async with self._reads, self.pool.acquire() as conn:
             yield conn
 
 

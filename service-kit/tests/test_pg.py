@@ -186,3 +186,19 @@ async def test_reads_leave_connections_to_writes(sessions, settings):
         await asyncio.gather(*readers)
         await pool.close()
     assert reading == 6
+
+
+async def test_when_the_connection_dies_mid_transaction_the_original_error_is_raised(
+    database, settings
+):
+    async def work_on_a_dying_connection() -> None:
+        async with database.transaction() as tx:
+            pid = await tx.conn.fetchval("SELECT pg_backend_pid()")
+            async with database.connection() as other:
+                await other.execute("SELECT pg_terminate_backend($1)", pid)
+            raise LookupError("what the work ran into")
+
+    with pytest.raises(LookupError, match="what the work ran into"):
+        await work_on_a_dying_connection()
+    async with database.transaction() as tx:  # the pool goes on with a live connection
+        assert await tx.conn.fetchval("SELECT 1") == 1

@@ -14,6 +14,7 @@ inside a transaction is rolled back first.
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from fastapi import Depends, Request
 
 from service_kit.config import ServiceSettings
 from service_kit.db import KEPT_FOR_WRITES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +90,19 @@ class Database:
         """A unit of work: commits when the block ends, rolls back if it raises."""
         async with self.pool.acquire() as conn:
             tx = Tx(conn, self.producer, self.info)
-            async with conn.transaction():
+            transaction = conn.transaction()
+            await transaction.start()
+            try:
                 yield tx
+            except BaseException:
+                # The error that ended the work is the one to report: a rollback that fails too
+                # (the connection died) leaves the pool to discard the connection.
+                try:
+                    await transaction.rollback()
+                except Exception:
+                    log.warning("rollback failed; the connection is discarded", exc_info=True)
+                raise
+            await transaction.commit()
         for fn in tx._committed:
             fn()
 

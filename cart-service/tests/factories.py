@@ -112,7 +112,7 @@ class CartFactory:
     async def deliver(self, event: Event | Envelope) -> bool:
         """Hand an event to the service's handlers, as the consumer does."""
         env = event if isinstance(event, Envelope) else envelope(event)
-        return await handle_event(self.sessions, handlers, env, self.database)
+        return await handle_event(self.database, handlers, env)
 
     async def product(self, price_cents: int = 1500, stock: int = 10, **extra: Any) -> uuid.UUID:
         event = product_created(price_cents=price_cents, stock=stock, **extra)

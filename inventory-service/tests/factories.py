@@ -74,7 +74,7 @@ class InventoryFactory:
     async def deliver(self, event: Event | Envelope) -> bool:
         """Hand an event to the service's handlers, as the consumer does."""
         env = event if isinstance(event, Envelope) else envelope(event)
-        return await handle_event(self.sessions, handlers, env, self.database)
+        return await handle_event(self.database, handlers, env)
 
     async def product(self, stock: int = 10) -> uuid.UUID:
         event = product_created(stock=stock)

@@ -278,7 +278,7 @@ class Shop:
         envelope = Envelope.wrap(event, producer="payment-service")
         if envelope_id is not None:
             envelope = envelope.model_copy(update={"id": envelope_id})
-        return await handle_event(self.sessions, handlers, envelope, self.database)
+        return await handle_event(self.database, handlers, envelope)
 
     async def paid_order(self, customer: Customer | None = None) -> dict[str, Any]:
         order = await self.place_order(customer)

@@ -120,7 +120,7 @@ class PaymentShop:
         """Hand an event to the service's handlers as its consumer would (inbox included)."""
         if isinstance(message, Event):
             message = envelope(message)
-        return await handle_event(self.sessions, self.handlers, message, self.database)
+        return await handle_event(self.database, self.handlers, message)
 
     async def charge(self, user: User, payment_method: str = "pm_card_visa") -> OrderCreated:
         order = order_created(user_id=user.id, payment_method=payment_method)

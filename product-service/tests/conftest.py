@@ -59,6 +59,6 @@ def deliver(app: FastAPI, empty_catalog: async_sessionmaker[AsyncSession]) -> An
     """Hand an event to the service's handlers, as its consumer does."""
 
     async def deliver(envelope: Envelope) -> bool:
-        return await handle_event(empty_catalog, handlers, envelope, app.state.kit.database)
+        return await handle_event(app.state.kit.database, handlers, envelope)
 
     return deliver

@@ -9,6 +9,7 @@ import pytest
 from service_kit.config import ServiceSettings
 from service_kit.db import create_engine, create_session_factory, drop_database, ensure_database
 from service_kit.migrations import OUTBOX_PENDING_INDEX, add_kit_tables
+from service_kit.pg import Database, create_pool
 from sqlalchemy import Column, Integer, MetaData, Table, Text, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -54,6 +55,14 @@ async def sessions(
     async with engine.begin() as conn:
         await conn.execute(text("TRUNCATE outbox, inbox, effects"))
     yield create_session_factory(engine, settings)
+
+
+@pytest.fixture
+async def database(sessions, settings) -> AsyncIterator[Database]:
+    """The pool, on the suite's database (emptied by `sessions`)."""
+    pool = await create_pool(settings)
+    yield Database(pool, settings.service_name)
+    await pool.close()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from service_kit.consumer import EventConsumer, Handlers
 from service_kit.dlq import list_dead_letters, replay_dead_letters
 from service_kit.outbox import add_event
+from service_kit.pg import Tx
 from shop_contracts import Envelope
 from shop_contracts.events import ProductDeleted, UserRegistered
 from sqlalchemy import text
@@ -24,16 +25,15 @@ class Probe:
         self.calls: list[uuid.UUID] = []
 
         @self.handlers.on(UserRegistered)
-        async def on_user(session, event: UserRegistered, envelope: Envelope) -> None:
+        async def on_user(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
             self.calls.append(envelope.id)
             if envelope.id in self.failing:
                 raise RuntimeError("handler failure")
-            await session.execute(
-                text("INSERT INTO effects (event_id, note) VALUES (:e, :n)"),
-                {"e": envelope.id, "n": event.username},
+            await tx.conn.execute(
+                "INSERT INTO effects (event_id, note) VALUES ($1, $2)", envelope.id, event.username
             )
             # An event emitted by a handler carries the correlation id, caused by this one.
-            await add_event(session, ProductDeleted(product_id=event.user_id))
+            await add_event(tx, ProductDeleted(product_id=event.user_id))
 
 
 def _envelope(username: str = "alice") -> Envelope:
@@ -73,14 +73,14 @@ async def _until(predicate, timeout: float = 15.0) -> None:
 
 
 @pytest.fixture
-async def consumer_of(broker, sessions, settings):
+async def consumer_of(broker, database):
     started: list[EventConsumer] = []
 
     async def start(probe: Probe, service: str, delivery_limit: int = 3) -> EventConsumer:
         consumer = EventConsumer(
             service=service,
             connection=broker,
-            sessions=sessions,
+            database=database,
             handlers=probe.handlers,
             prefetch=8,
             delivery_limit=delivery_limit,

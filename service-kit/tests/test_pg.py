@@ -5,7 +5,6 @@ carries a transaction to its next user."""
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 import orjson
 import pytest
@@ -14,14 +13,6 @@ from service_kit.outbox import ExchangeGetter, OutboxRelay, add_event
 from service_kit.pg import Database, Tx, create_pool
 from shop_contracts import Envelope, parse_event
 from shop_contracts.events import ProductDeleted, UserRegistered
-
-
-@pytest.fixture
-async def database(sessions, settings) -> AsyncIterator[Database]:
-    """The pool, on the suite's database (emptied by `sessions`)."""
-    pool = await create_pool(settings)
-    yield Database(pool, settings.service_name)
-    await pool.close()
 
 
 def _envelope(username: str = "alice") -> Envelope:
@@ -36,7 +27,7 @@ class TxProbe:
         self.handlers = Handlers()
         self.failing = False
 
-        @self.handlers.on_tx(UserRegistered)
+        @self.handlers.on(UserRegistered)
         async def on_user(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
             await tx.conn.execute(
                 "INSERT INTO effects (event_id, note) VALUES ($1, $2)", envelope.id, event.username
@@ -61,8 +52,8 @@ async def test_a_tx_handler_applies_an_event_once_and_its_event_carries_the_caus
 ):
     probe = TxProbe()
     envelope = _envelope()
-    assert await handle_event(sessions, probe.handlers, envelope, database) is True
-    assert await handle_event(sessions, probe.handlers, envelope, database) is False
+    assert await handle_event(database, probe.handlers, envelope) is True
+    assert await handle_event(database, probe.handlers, envelope) is False
     assert await _counts(database) == (1, 1, 1)
     async with database.connection() as conn:
         body = await conn.fetchval("SELECT body FROM outbox")
@@ -80,16 +71,11 @@ async def test_a_failing_tx_handler_leaves_nothing_and_the_redelivery_applies_it
     probe.failing = True
     envelope = _envelope()
     with pytest.raises(RuntimeError):
-        await handle_event(sessions, probe.handlers, envelope, database)
+        await handle_event(database, probe.handlers, envelope)
     assert await _counts(database) == (0, 0, 0)  # no effect, no inbox row, no event
     probe.failing = False
-    assert await handle_event(sessions, probe.handlers, envelope, database) is True
+    assert await handle_event(database, probe.handlers, envelope) is True
     assert await _counts(database) == (1, 1, 1)
-
-
-async def test_a_tx_handler_without_the_pool_is_refused_not_run_in_a_session(sessions):
-    with pytest.raises(RuntimeError, match="pool"):
-        await handle_event(sessions, TxProbe().handlers, _envelope())
 
 
 async def test_an_event_staged_in_a_tx_is_published_after_commit_and_wakes_the_relay(

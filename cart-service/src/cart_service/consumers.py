@@ -30,27 +30,27 @@ async def _record_catalog(
     )
 
 
-@handlers.on_tx(ProductCreated)
+@handlers.on(ProductCreated)
 async def product_created(tx: Tx, event: ProductCreated, envelope: Envelope) -> None:
     await _record_catalog(tx, event, envelope)
     await service.record_stock(tx, event.product_id, event.stock, envelope.occurred_at)
 
 
-@handlers.on_tx(ProductUpdated)
+@handlers.on(ProductUpdated)
 async def product_updated(tx: Tx, event: ProductUpdated, envelope: Envelope) -> None:
     await _record_catalog(tx, event, envelope)
 
 
-@handlers.on_tx(ProductDeleted)
+@handlers.on(ProductDeleted)
 async def product_deleted(tx: Tx, event: ProductDeleted, envelope: Envelope) -> None:
     await service.record_deletion(tx, event.product_id, envelope.occurred_at)
 
 
-@handlers.on_tx(StockUpdated)
+@handlers.on(StockUpdated)
 async def stock_updated(tx: Tx, event: StockUpdated, envelope: Envelope) -> None:
     await service.record_stock(tx, event.product_id, event.stock, envelope.occurred_at)
 
 
-@handlers.on_tx(OrderCreated)
+@handlers.on(OrderCreated)
 async def order_created(tx: Tx, event: OrderCreated, envelope: Envelope) -> None:
     await service.order_placed(tx, event.user_id, envelope.occurred_at)

@@ -16,21 +16,21 @@ from inventory_service import service
 handlers = Handlers()
 
 
-@handlers.on_tx(ProductCreated)
+@handlers.on(ProductCreated)
 async def product_created(tx: Tx, event: ProductCreated, _: Envelope) -> None:
     await service.create_stock(tx, event.product_id, event.stock)
 
 
-@handlers.on_tx(ProductDeleted)
+@handlers.on(ProductDeleted)
 async def product_deleted(tx: Tx, event: ProductDeleted, _: Envelope) -> None:
     await service.remove_stock(tx, event.product_id)
 
 
-@handlers.on_tx(PaymentSucceeded)
+@handlers.on(PaymentSucceeded)
 async def payment_succeeded(tx: Tx, event: PaymentSucceeded, _: Envelope) -> None:
     await service.fulfil_paid_order(tx, event.order_id, event.items)
 
 
-@handlers.on_tx(PaymentRefunded)
+@handlers.on(PaymentRefunded)
 async def payment_refunded(tx: Tx, event: PaymentRefunded, _: Envelope) -> None:
     await service.return_refunded_order(tx, event.order_id)

@@ -16,21 +16,21 @@ from order_service.service import lifecycle
 handlers = Handlers()
 
 
-@handlers.on_tx(PaymentSucceeded)
+@handlers.on(PaymentSucceeded)
 async def on_payment_succeeded(tx: Tx, event: PaymentSucceeded, _: Envelope) -> None:
     await lifecycle.payment_succeeded(tx, event)
 
 
-@handlers.on_tx(PaymentFailed)
+@handlers.on(PaymentFailed)
 async def on_payment_failed(tx: Tx, event: PaymentFailed, _: Envelope) -> None:
     await lifecycle.payment_failed(tx, event)
 
 
-@handlers.on_tx(PaymentRefunded)
+@handlers.on(PaymentRefunded)
 async def on_payment_refunded(tx: Tx, event: PaymentRefunded, _: Envelope) -> None:
     await lifecycle.payment_refunded(tx, event)
 
 
-@handlers.on_tx(StockInsufficient)
+@handlers.on(StockInsufficient)
 async def on_stock_insufficient(tx: Tx, event: StockInsufficient, _: Envelope) -> None:
     await lifecycle.stock_insufficient(tx, event)

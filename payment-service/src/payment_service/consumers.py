@@ -16,7 +16,6 @@ from service_kit.consumer import EventConsumer, Handlers
 from service_kit.pg import Database, Tx
 from shop_contracts import Envelope
 from shop_contracts.events import OrderCancelled, OrderCreated, StockInsufficient
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment_service import service
 from payment_service.config import PaymentSettings
@@ -32,16 +31,16 @@ _switch_for_charge: ContextVar[service.ProcessorSwitch | None] = ContextVar(
 def build_handlers(settings: PaymentSettings) -> Handlers:
     handlers = Handlers()
 
-    @handlers.on_tx(OrderCreated)
+    @handlers.on(OrderCreated)
     async def on_order_created(tx: Tx, event: OrderCreated, envelope: Envelope) -> None:
         switch = _switch_for_charge.get() or await service.processor_switch(tx.conn, settings)
         await service.charge_order(tx, event, decline_rate=switch.decline_rate)
 
-    @handlers.on_tx(StockInsufficient)
+    @handlers.on(StockInsufficient)
     async def on_stock_insufficient(tx: Tx, event: StockInsufficient, envelope: Envelope) -> None:
         await service.refund_order(tx, event.order_id, reason=service.OUT_OF_STOCK)
 
-    @handlers.on_tx(OrderCancelled)
+    @handlers.on(OrderCancelled)
     async def on_order_cancelled(tx: Tx, event: OrderCancelled, envelope: Envelope) -> None:
         await service.settle_cancelled_order(tx, event)
 
@@ -56,21 +55,18 @@ class PaymentConsumer(EventConsumer):
         settings: PaymentSettings,
         *,
         connection: AbstractRobustConnection,
-        sessions: async_sessionmaker[AsyncSession],
         database: Database,
         handlers: Handlers,
     ) -> None:
         super().__init__(
             service=settings.short_name,
             connection=connection,
-            sessions=sessions,
-            handlers=handlers,
             database=database,
+            handlers=handlers,
             prefetch=settings.consumer_prefetch,
             delivery_limit=settings.consumer_delivery_limit,
         )
         self.settings = settings
-        self.database: Database = database
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         _switch_for_charge.set(None)

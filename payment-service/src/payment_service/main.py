@@ -18,12 +18,10 @@ def create_app(settings: PaymentSettings | None = None) -> FastAPI:
     # kit stops it at shutdown like its own.
     async def start_consumer(kit: KitState) -> None:
         assert kit.broker is not None
-        assert kit.sessions is not None
         assert kit.database is not None
         kit.consumer = PaymentConsumer(
             settings,
             connection=kit.broker,
-            sessions=kit.sessions,
             database=kit.database,
             handlers=handlers,
         )

@@ -12,6 +12,6 @@ from product_service import service
 handlers = Handlers()
 
 
-@handlers.on_tx(StockUpdated)
+@handlers.on(StockUpdated)
 async def on_stock_updated(tx: Tx, event: StockUpdated, envelope: Envelope) -> None:
     await service.apply_stock_level(tx, event.product_id, event.stock, envelope.occurred_at)

@@ -99,13 +99,12 @@ def create_service_app(
             )
             await kit.relay.start()
             kit._tasks.append(asyncio.create_task(kit.relay.run(), name="outbox-relay"))
-        if kit.broker is not None and handlers is not None and kit.sessions is not None:
+        if kit.broker is not None and handlers is not None and kit.database is not None:
             kit.consumer = EventConsumer(
                 service=settings.short_name,
                 connection=kit.broker,
-                sessions=kit.sessions,
-                handlers=handlers,
                 database=kit.database,
+                handlers=handlers,
                 prefetch=settings.consumer_prefetch,
                 delivery_limit=settings.consumer_delivery_limit,
             )

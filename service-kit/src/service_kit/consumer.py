@@ -13,14 +13,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
 from pydantic import ValidationError
 from shop_contracts import Envelope, Event
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service_kit.broker import declare_exchanges, declare_queue
 from service_kit.context import (
@@ -36,48 +33,23 @@ from service_kit.topology import DEFAULT_DELIVERY_LIMIT, service_queues
 log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Event)
-Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
-TxHandler = Callable[[Tx, Any, Envelope], Awaitable[None]]
+Handler = Callable[[Tx, Any, Envelope], Awaitable[None]]
 
-_CLAIM_INBOX = text(
-    "INSERT INTO inbox (event_id, event_type) VALUES (:id, :type) "
-    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
-)
-_CLAIM_INBOX_SQL = (
+_CLAIM_INBOX = (
     "INSERT INTO inbox (event_id, event_type) VALUES ($1, $2) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    model: type[Event]
-    handler: Handler | TxHandler
-    on_tx: bool  # the handler takes a Tx on asyncpg, not a session
-
-
 class Handlers:
-    """Typed dispatch by routing key: `@handlers.on(OrderCreated)` for a handler that takes a
-    session, `@handlers.on_tx(OrderCreated)` for one on asyncpg directly (pg.py)."""
+    """Typed dispatch by routing key: `@handlers.on(OrderCreated)` registers
+    `async def h(tx: Tx, event: OrderCreated, envelope: Envelope)`, run on asyncpg directly
+    (pg.py) in one transaction with the event's inbox row."""
 
     def __init__(self) -> None:
-        self._handlers: dict[str, _Entry] = {}
+        self._handlers: dict[str, tuple[type[Event], Handler]] = {}
 
     def on(
-        self, model: type[E]
-    ) -> Callable[
-        [Callable[[AsyncSession, E, Envelope], Awaitable[None]]],
-        Callable[[AsyncSession, E, Envelope], Awaitable[None]],
-    ]:
-        def register(
-            fn: Callable[[AsyncSession, E, Envelope], Awaitable[None]],
-        ) -> Callable[[AsyncSession, E, Envelope], Awaitable[None]]:
-            self._handlers[model.TYPE] = _Entry(model, fn, on_tx=False)
-            return fn
-
-        return register
-
-    def on_tx(
         self, model: type[E]
     ) -> Callable[
         [Callable[[Tx, E, Envelope], Awaitable[None]]],
@@ -86,7 +58,7 @@ class Handlers:
         def register(
             fn: Callable[[Tx, E, Envelope], Awaitable[None]],
         ) -> Callable[[Tx, E, Envelope], Awaitable[None]]:
-            self._handlers[model.TYPE] = _Entry(model, fn, on_tx=True)
+            self._handlers[model.TYPE] = (model, fn)
             return fn
 
         return register
@@ -95,7 +67,7 @@ class Handlers:
     def routing_keys(self) -> tuple[str, ...]:
         return tuple(sorted(self._handlers))
 
-    def get(self, event_type: str) -> _Entry | None:
+    def get(self, event_type: str) -> tuple[type[Event], Handler] | None:
         return self._handlers.get(event_type)
 
 
@@ -107,35 +79,21 @@ def retry_delay(delivery_count: int) -> float:
     return float(min(5.0, 0.2 * 2**delivery_count))
 
 
-async def handle_event(
-    sessions: async_sessionmaker[AsyncSession],
-    handlers: Handlers,
-    envelope: Envelope,
-    database: Database | None = None,
-) -> bool:
-    """Apply one event exactly once. Returns False when it had already been handled. A handler
-    registered with `on_tx` runs on `database`, the others in a session."""
+async def handle_event(database: Database, handlers: Handlers, envelope: Envelope) -> bool:
+    """Apply one event exactly once. Returns False when it had already been handled."""
     entry = handlers.get(envelope.type)
     if entry is None:
         # Bound but not handled: keep it in the DLQ for an operator rather than drop it.
         raise PoisonMessage(f"no handler for {envelope.type}")
+    model, handler = entry
     try:
-        event = entry.model.model_validate(envelope.data)
+        event = model.model_validate(envelope.data)
     except ValidationError as exc:
         raise PoisonMessage(str(exc)) from exc
-    if entry.on_tx:
-        if database is None:
-            raise RuntimeError(f"the handler of {envelope.type} needs the service's pool")
-        async with database.transaction() as tx:
-            if await tx.conn.fetchval(_CLAIM_INBOX_SQL, envelope.id, envelope.type) is None:
-                return False
-            await cast(TxHandler, entry.handler)(tx, event, envelope)
-        return True
-    async with sessions() as session, session.begin():
-        claimed = await session.execute(_CLAIM_INBOX, {"id": envelope.id, "type": envelope.type})
-        if claimed.first() is None:
+    async with database.transaction() as tx:
+        if await tx.conn.fetchval(_CLAIM_INBOX, envelope.id, envelope.type) is None:
             return False
-        await cast(Handler, entry.handler)(session, event, envelope)
+        await handler(tx, event, envelope)
     return True
 
 
@@ -145,17 +103,15 @@ class EventConsumer:
         *,
         service: str,
         connection: AbstractRobustConnection,
-        sessions: async_sessionmaker[AsyncSession],
+        database: Database,
         handlers: Handlers,
-        database: Database | None = None,
         prefetch: int = 32,
         delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
     ) -> None:
         self.service = service
         self.connection = connection
-        self.sessions = sessions
-        self.handlers = handlers
         self.database = database
+        self.handlers = handlers
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
         self.queue: AbstractQueue | None = None
@@ -189,7 +145,7 @@ class EventConsumer:
         parent = TraceParent.parse(_header(message, "traceparent"))
         traceparent_var.set(str(parent.child()) if parent else None)
         try:
-            applied = await handle_event(self.sessions, self.handlers, envelope, self.database)
+            applied = await handle_event(self.database, self.handlers, envelope)
         except PoisonMessage as exc:
             await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
             return

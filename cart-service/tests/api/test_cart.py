@@ -307,3 +307,10 @@ async def test_a_token_from_an_untrusted_key_is_refused(client):
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_token"
+
+
+async def test_ready_checks_the_pool_the_cart_runs_on(client):
+    response = await client.get("/ready")
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "up", "broker": "up", "redis": "up"}

@@ -15,7 +15,6 @@ from aio_pika.abc import AbstractRobustConnection
 from fastapi import APIRouter, FastAPI, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse, Response
 
@@ -174,10 +173,11 @@ def health_router(*, database: bool) -> APIRouter:
     async def ready(request: Request) -> JSONResponse:
         kit: KitState = request.app.state.kit
         checks: dict[str, str] = {}
-        if database and kit.engine is not None:
+        if database and kit.database is not None:
             try:
-                async with kit.engine.connect() as conn:
-                    await asyncio.wait_for(conn.execute(text("SELECT 1")), 2)
+                # The pool the hot paths use (the ORM's engine opens connections only on use).
+                async with asyncio.timeout(2), kit.database.pool.acquire() as conn:
+                    await conn.fetchval("SELECT 1")
                 checks["database"] = "up"
             except Exception:
                 checks["database"] = "down"

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import aio_pika
+import pytest
 import orjson
 from service_kit.outbox import (
     LEASE_SECONDS,
@@ -206,3 +207,131 @@ async def test_a_batch_claimed_while_the_broker_is_unreachable_backs_off_instead
     assert "broker down" in row.last_error
     # The first backoff (0.5 s), not the 10 s lease of a claim.
     assert 0 < row.wait <= backoff_seconds(1) + 0.5 < LEASE_SECONDS
+
+
+# Writers that publish their own events after commit (a `Tx` with the relay as its publisher)
+
+
+async def _outbox_rows(database) -> list[Any]:
+    async with database.connection() as conn:
+        return await conn.fetch(
+            "SELECT id, attempts, published_at, last_error,"
+            " extract(epoch FROM available_at - now()) AS wait FROM outbox ORDER BY created_at"
+        )
+
+
+async def _until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_writer_publishes_its_committed_event_itself_and_the_relay_marks_it_sent(
+    database, settings, broker, tap
+):
+    relay = await _relay(settings, broker, poll_interval=30.0)
+    database.publisher = relay
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.3)  # the relay has run its first claim and waits on its 30 s poll
+        event = _user_registered()
+        started = time.perf_counter()
+        async with database.transaction() as tx:
+            await add_event(tx, event)
+            staged = await _outbox_rows(database)
+            assert staged == []  # not visible before the commit
+        (message,) = await tap.collect(1, timeout=5)
+        elapsed = time.perf_counter() - started
+
+        async def marked() -> bool:
+            return all(row["published_at"] is not None for row in await _outbox_rows(database))
+
+        await _until(marked)
+    finally:
+        await relay.stop()
+        task.cancel()
+    assert parse_event(orjson.loads(message.body))[1] == event
+    assert message.headers["traceparent"]
+    # No notification and no claim could have sent it this fast: its row was leased to the
+    # writer, and the relay slept on its 30 s poll.
+    assert elapsed < 2.0
+    (row,) = await _outbox_rows(database)
+    assert row["attempts"] == 1 and row["last_error"] is None
+
+
+async def test_a_writer_that_rolls_back_publishes_nothing(database, settings, broker, tap):
+    relay = await _relay(settings, broker)
+    database.publisher = relay
+
+    async def failing_unit_of_work() -> None:
+        async with database.transaction() as tx:
+            await add_event(tx, _user_registered())
+            raise RuntimeError("the unit of work fails")
+
+    try:
+        with pytest.raises(RuntimeError):
+            await failing_unit_of_work()
+        assert await tap.collect(0, timeout=0.5) == []
+    finally:
+        await relay.stop()
+    assert await _outbox_rows(database) == []
+
+
+async def test_an_event_its_writer_could_not_send_is_backed_off_and_sent_by_the_relay(
+    database, settings, broker, tap
+):
+    async def no_broker() -> Any:
+        raise ConnectionError("broker down")
+
+    writer = OutboxRelay(dsn=settings.database_dsn, exchange_getter=no_broker)
+    await writer.start()
+    database.publisher = writer
+    try:
+        async with database.transaction() as tx:
+            await add_event(tx, _user_registered())
+        await writer.stop()  # waits for the send and writes its outcome
+        (row,) = await _outbox_rows(database)
+        assert row["published_at"] is None and row["attempts"] == 1
+        assert "broker down" in row["last_error"]
+        # Given back at its first backoff, not held for the writer's lease.
+        assert 0 < row["wait"] <= backoff_seconds(1) + 0.5 < LEASE_SECONDS
+        await asyncio.sleep(backoff_seconds(1) + 0.1)
+        relay = await _relay(settings, broker)
+        try:
+            assert await relay.publish_batch() == 1
+        finally:
+            await relay.stop()
+    finally:
+        await writer.stop()
+    assert len(await tap.collect(1)) == 1
+    (row,) = await _outbox_rows(database)
+    assert row["published_at"] is not None
+
+
+class _DiesAfterCommit:
+    """A writer whose process dies between its commit and its publication."""
+
+    def publish_committed(self, rows) -> None:
+        pass
+
+
+async def test_an_event_whose_writer_died_after_commit_is_published_by_the_relay_when_its_lease_ends(
+    database, settings, broker, tap
+):
+    database.publisher = _DiesAfterCommit()
+    async with database.transaction() as tx:
+        await add_event(tx, _user_registered())
+    relay = await _relay(settings, broker)
+    try:
+        (row,) = await _outbox_rows(database)
+        assert LEASE_SECONDS - 2 < row["wait"] <= LEASE_SECONDS
+        assert await relay.publish_batch() == 0  # still the writer's
+        async with database.connection() as conn:  # its lease runs out
+            await conn.execute("UPDATE outbox SET available_at = now()")
+        assert await relay.publish_batch() == 1
+    finally:
+        await relay.stop()
+    assert len(await tap.collect(1)) == 1
+    (row,) = await _outbox_rows(database)
+    assert row["published_at"] is not None

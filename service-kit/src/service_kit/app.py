@@ -98,6 +98,8 @@ def create_service_app(
             )
             await kit.relay.start()
             kit._tasks.append(asyncio.create_task(kit.relay.run(), name="outbox-relay"))
+            if kit.database is not None:
+                kit.database.publisher = kit.relay  # a Tx's events leave right after its commit
         if kit.broker is not None and handlers is not None and kit.database is not None:
             kit.consumer = EventConsumer(
                 service=settings.short_name,

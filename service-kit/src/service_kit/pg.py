@@ -15,10 +15,10 @@ inside a transaction is rolled back first.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import asyncpg
 import orjson
@@ -30,15 +30,25 @@ from service_kit.db import KEPT_FOR_WRITES
 log = logging.getLogger(__name__)
 
 
+class CommittedEventPublisher(Protocol):
+    """Sends the outbox rows a transaction staged, once it has committed (outbox.py)."""
+
+    def publish_committed(self, rows: Sequence[Any]) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Tx:
     """One open transaction on one pooled connection, and the producer of the events it
     stages. `info` holds the service's own objects for its use cases (as a session's `info`
-    does); `after_commit` runs a function once the transaction has committed."""
+    does); `after_commit` runs a function once the transaction has committed. With a
+    `publisher`, the events staged here are sent by this process right after the commit
+    (`staged`), instead of waiting for the relay to claim them."""
 
     conn: asyncpg.Connection
     producer: str
     info: Mapping[str, Any] = field(default_factory=dict)
+    publisher: CommittedEventPublisher | None = None
+    staged: list[Any] = field(default_factory=list)
     _committed: list[Callable[[], None]] = field(default_factory=list)
 
     def after_commit(self, fn: Callable[[], None]) -> None:
@@ -83,13 +93,14 @@ class Database:
         self.pool = pool
         self.producer = producer
         self.info: dict[str, Any] = {}
+        self.publisher: CommittedEventPublisher | None = None
         self._reads = asyncio.Semaphore(max(1, pool.get_max_size() - KEPT_FOR_WRITES))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """A unit of work: commits when the block ends, rolls back if it raises."""
         async with self.pool.acquire() as conn:
-            tx = Tx(conn, self.producer, self.info)
+            tx = Tx(conn, self.producer, self.info, self.publisher)
             transaction = conn.transaction()
             await transaction.start()
             try:
@@ -103,6 +114,8 @@ class Database:
                     log.warning("rollback failed; the connection is discarded", exc_info=True)
                 raise
             await transaction.commit()
+        if tx.staged and tx.publisher is not None:
+            tx.publisher.publish_committed(tx.staged)
         for fn in tx._committed:
             fn()
 

@@ -17,6 +17,9 @@ class ProductSettings(ServiceSettings):
     search_cache_seconds: float = 5.0
     search_cache_entries: int = 2048
     search_cache_bytes: int = 32 * 2**20  # of response bodies (a page of 20: ~15 kB)
+    # Answer text searches from an in-memory index of the live products (decision 16); off,
+    # every search runs in PostgreSQL.
+    search_index: bool = True
 
 
 @lru_cache

@@ -10,8 +10,10 @@ from service_kit.db import ReadSessionDep, ReadSessions, ReadSessionsDep, Sessio
 
 from product_service.config import ProductSettings
 from product_service.search_cache import SearchCache
+from product_service.search_sync import LiveSearchIndex
 
 SEARCH_CACHE = "search_cache"
+SEARCH_INDEX = "search_index"
 
 # Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
 # dependency in its thread pool, a thread hop per request (~3 % of a search in a profile).
@@ -33,8 +35,14 @@ async def search_cache(request: Request) -> SearchCache:
     return value
 
 
+async def search_index(request: Request) -> LiveSearchIndex | None:
+    value: LiveSearchIndex | None = _kit(request).extra.get(SEARCH_INDEX)
+    return value
+
+
 SettingsDep = Annotated[ProductSettings, Depends(settings)]
 SearchCacheDep = Annotated[SearchCache, Depends(search_cache)]
+SearchIndexDep = Annotated[LiveSearchIndex | None, Depends(search_index)]
 
 __all__ = [
     "CurrentUser",
@@ -43,6 +51,7 @@ __all__ = [
     "ReadSessionsDep",
     "RequireAdmin",
     "SearchCacheDep",
+    "SearchIndexDep",
     "SessionDep",
     "SettingsDep",
 ]

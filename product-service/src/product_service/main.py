@@ -5,9 +5,10 @@ from service_kit.app import KitState, create_service_app
 
 from product_service.config import ProductSettings, get_settings
 from product_service.consumers import handlers
-from product_service.dependencies import SEARCH_CACHE
+from product_service.dependencies import SEARCH_CACHE, SEARCH_INDEX
 from product_service.routes import router
 from product_service.search_cache import SESSION_INFO_KEY, SearchCache
+from product_service.search_sync import INFO_KEY, LiveSearchIndex
 
 
 def create_app(settings: ProductSettings | None = None) -> FastAPI:
@@ -22,11 +23,20 @@ def create_app(settings: ProductSettings | None = None) -> FastAPI:
         )
         kit.extra[SEARCH_CACHE] = cache
         # Every session and Tx of this process (requests and event handlers) can reach the
-        # cache, to invalidate it once its changes are committed.
-        info = {**kit.sessions.kw.get("info", {}), SESSION_INFO_KEY: cache}
-        kit.sessions.configure(info=info)
+        # cache and the index, to invalidate or refresh them once its changes are committed.
+        shared: dict[str, object] = {SESSION_INFO_KEY: cache}
         assert kit.database is not None
-        kit.database.info[SESSION_INFO_KEY] = cache
+        if settings.search_index:
+            index = LiveSearchIndex(settings.database_dsn, kit.database.pool)
+            index.start()
+            kit.extra[SEARCH_INDEX] = shared[INFO_KEY] = index
+        kit.sessions.configure(info={**kit.sessions.kw.get("info", {}), **shared})
+        kit.database.info.update(shared)
+
+    async def stop_read_path(kit: KitState) -> None:
+        index = kit.extra.get(SEARCH_INDEX)
+        if isinstance(index, LiveSearchIndex):
+            await index.stop()
 
     return create_service_app(
         settings,
@@ -38,4 +48,5 @@ def create_app(settings: ProductSettings | None = None) -> FastAPI:
         routers=[router],
         handlers=handlers,
         on_startup=[start_read_path],
+        on_shutdown=[stop_read_path],
     )

@@ -344,6 +344,45 @@ async def text_search(
     return found, list(ids or [])
 
 
+# The search index (search_index.py, search_sync.py): every row at start-up, the changed ones
+# after a notification, and each typed word's lexeme.
+_INDEXED_ROWS = (
+    "SELECT id, category, price_cents, stock, created_at, sort_name, search_vector::text"
+    " FROM product_search"
+)
+SEARCH_ROWS_CHANNEL = "product_search_changed"  # see migration 0003
+
+
+async def search_rows(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return list(await conn.fetch(_INDEXED_ROWS))
+
+
+async def search_rows_by_ids(
+    conn: asyncpg.Connection, ids: Sequence[uuid.UUID]
+) -> list[asyncpg.Record]:
+    return list(await conn.fetch(f"{_INDEXED_ROWS} WHERE id = ANY($1::uuid[])", list(ids)))
+
+
+async def orders_text_by_code_point(conn: asyncpg.Connection) -> bool:
+    """Whether `ORDER BY sort_name` is code point order (the index orders names so)."""
+    collation = await conn.fetchval(
+        "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+    )
+    return str(collation) in {"C", "POSIX", "C.UTF-8", "C.utf8"}
+
+
+async def tsqueries_of(session: AsyncSession, words: Sequence[str]) -> dict[str, str]:
+    """`to_tsquery` of each word alone, as text."""
+    rows = await session.execute(
+        text(
+            f"SELECT w, to_tsquery('{TS_CONFIG}'::regconfig, w)::text"  # noqa: S608 - a constant
+            " FROM unnest(CAST(:words AS text[])) AS w"
+        ),
+        {"words": list(words)},
+    )
+    return {str(word): str(query) for word, query in rows.all()}
+
+
 # What a search page shows of each product (ProductOut), read without the ORM: for 20 products
 # ~0.3 ms of CPU less per search than loading them as entities.
 _PAGE_COLUMNS = ", ".join(COPY_COLUMNS)

@@ -15,6 +15,7 @@ from product_service.dependencies import (
     ReadSessionsDep,
     RequireAdmin,
     SearchCacheDep,
+    SearchIndexDep,
     SessionDep,
     SettingsDep,
 )
@@ -32,6 +33,7 @@ from product_service.schemas import (
 )
 from product_service.search import SearchRequest, filters_from
 from product_service.search_cache import CachedPage
+from product_service.search_sync import LiveSearchIndex
 
 router = APIRouter(prefix="/api")
 
@@ -53,6 +55,7 @@ PICTURE_HEADERS = {
 async def search_products(
     new_session: ReadSessionsDep,
     cache: SearchCacheDep,
+    index: SearchIndexDep,
     params: Annotated[SearchParams, Query()],
 ) -> Response:
     """Answered from the search cache when the same search ran lately: the body as it was
@@ -66,7 +69,7 @@ async def search_products(
         limit=params.limit,
         offset=params.offset,
     )
-    run = _search_page(new_session, request)
+    run = _search_page(new_session, request, index)
     page = await cache.get_or_run(request.cache_key, run, refresh=run)
     return Response(page.body, media_type="application/json")
 
@@ -75,14 +78,14 @@ _PAGE_JSON = TypeAdapter(ProductPage)
 
 
 def _search_page(
-    new_session: ReadSessions, request: SearchRequest
+    new_session: ReadSessions, request: SearchRequest, index: LiveSearchIndex | None
 ) -> Callable[[], Awaitable[CachedPage]]:
     """The search, run in a session of its own (so that it can also refresh a cached page in
     the background, after the request that started it has ended), as the JSON body to send."""
 
     async def search_page() -> CachedPage:
         async with new_session() as session:
-            result = await service.search(session, request)
+            result = await service.search(session, request, index)
         facets = result.facets
         items = [ProductOut.model_validate(p) for p in result.items]
         page = ProductPage(

@@ -55,12 +55,59 @@ def vocabulary_of(texts: Iterable[str]) -> set[str]:
     }
 
 
+@dataclass(frozen=True)
+class Term:
+    """One operand of a text-search query: a typed word, as a prefix or whole."""
+
+    word: str
+    prefix: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.word}:*" if self.prefix else self.word
+
+
+@dataclass(frozen=True)
+class WordQuery:
+    """A text-search query of the one shape the service asks: groups of alternative words,
+    all groups required (`&`) or any (`|`). `text` is what `to_tsquery` parses; the search
+    index answers the same structure without parsing it."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    any_group: bool = False
+    parenthesised: bool = False
+
+    @property
+    def text(self) -> str:
+        joined = [" | ".join(term.text for term in group) for group in self.groups]
+        if self.parenthesised:
+            joined = [f"({group})" for group in joined]
+        return (" | " if self.any_group else " & ").join(joined)
+
+
+def all_words(words: Sequence[str], *, prefix_last: bool = True) -> WordQuery:
+    """Every word; the last as a prefix."""
+    last = len(words) - 1
+    return WordQuery(
+        tuple((Term(word, prefix_last and i == last),) for i, word in enumerate(words))
+    )
+
+
 def all_words_query(words: Sequence[str], *, prefix_last: bool = True) -> str:
     """`w1 & w2 & w3:*` for to_tsquery; the words are letters and digits only."""
-    terms = [*words]
-    if prefix_last and terms:
-        terms[-1] = f"{terms[-1]}:*"
-    return " & ".join(terms)
+    return all_words(words, prefix_last=prefix_last).text
+
+
+def corrected(
+    words: Sequence[str], spellings: dict[str, list[str]], *, any_word: bool = False
+) -> WordQuery:
+    """Each word (the last as a prefix) or one of its known spellings; all of the words or
+    any."""
+    groups = []
+    for position, word in enumerate(words, start=1):
+        typed = Term(word, prefix=position == len(words))
+        groups.append((typed, *(Term(s) for s in spellings.get(word, []) if s != word)))
+    return WordQuery(tuple(groups), any_group=any_word, parenthesised=True)
 
 
 def corrected_query(
@@ -68,12 +115,7 @@ def corrected_query(
 ) -> str:
     """Each word (the last as a prefix) or one of its known spellings; all of the words (`&`)
     or any (`|`)."""
-    groups = []
-    for position, word in enumerate(words, start=1):
-        typed = f"{word}:*" if position == len(words) else word
-        alternatives = [typed, *(s for s in spellings.get(word, []) if s != word)]
-        groups.append("(" + " | ".join(alternatives) + ")")
-    return (" | " if any_word else " & ").join(groups)
+    return corrected(words, spellings, any_word=any_word).text
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -20,16 +20,21 @@ from product_service.errors import ProductNotFound
 from product_service.models import Product
 from product_service.search import (
     MIN_CORRECTABLE_LENGTH,
+    CategoryStats,
     FacetCounts,
+    Filters,
     SearchRequest,
-    all_words_query,
+    SortOrder,
+    WordQuery,
+    all_words,
     best_spellings,
-    corrected_query,
+    corrected,
     facets_from,
     shown_correction,
     vocabulary_of,
 )
 from product_service.search_cache import invalidate_after_commit
+from product_service.search_sync import LiveSearchIndex, mark_changed_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +75,13 @@ class SearchResult:
     corrected: str | None = None
 
 
-async def search(session: AsyncSession, request: SearchRequest) -> SearchResult:
+async def search(
+    session: AsyncSession, request: SearchRequest, index: LiveSearchIndex | None = None
+) -> SearchResult:
     """One page of a search with its facets (the search cache, which keeps whole responses,
-    is the caller's: see routes.py)."""
-    found = await _search(session, request)
+    is the caller's: see routes.py). Text searches are answered by the index where it can,
+    by PostgreSQL otherwise."""
+    found = await _search(session, request, index)
     items: Sequence[Row[Any]] = []
     if found.product_ids:
         items = await repository.products_by_ids(session, found.product_ids)
@@ -87,7 +95,9 @@ class _Found:
     corrected: str | None
 
 
-async def _search(session: AsyncSession, request: SearchRequest) -> _Found:
+async def _search(
+    session: AsyncSession, request: SearchRequest, index: LiveSearchIndex | None
+) -> _Found:
     """Browsing: counts from the category index, the page from the sort's index. With words:
     one statement per attempt; when the words as typed match nothing, they are corrected,
     then relaxed (see search.py)."""
@@ -99,19 +109,37 @@ async def _search(session: AsyncSession, request: SearchRequest) -> _Found:
             return _Found((), facets, None)
         ids = await repository.browse_page_ids(session, filters, *page)
         return _Found(tuple(ids), facets, None)
-    stats, ids = await repository.text_search(session, all_words_query(words), filters, *page)
-    corrected = None
+    stats, ids = await text_search(session, index, all_words(words), filters, *page)
+    correction = None
     if not stats:
         spellings = await _spellings(session, words)
         if spellings:
-            query_text = corrected_query(words, spellings)
-            stats, ids = await repository.text_search(session, query_text, filters, *page)
+            query = corrected(words, spellings)
+            stats, ids = await text_search(session, index, query, filters, *page)
         if not stats and len(words) > 1:
-            query_text = corrected_query(words, spellings, any_word=True)
-            stats, ids = await repository.text_search(session, query_text, filters, *page)
+            query = corrected(words, spellings, any_word=True)
+            stats, ids = await text_search(session, index, query, filters, *page)
         if stats and spellings:
-            corrected = shown_correction(words, spellings)
-    return _Found(tuple(ids), facets_from(stats, filters), corrected)
+            correction = shown_correction(words, spellings)
+    return _Found(tuple(ids), facets_from(stats, filters), correction)
+
+
+async def text_search(
+    session: AsyncSession,
+    index: LiveSearchIndex | None,
+    query: WordQuery,
+    filters: Filters,
+    sort: SortOrder,
+    limit: int,
+    offset: int,
+) -> tuple[list[CategoryStats], list[uuid.UUID]]:
+    """The per-category counts and one page of a text search: from the index when it is
+    loaded and can answer the query exactly, otherwise from PostgreSQL (the same answer)."""
+    if index is not None:
+        found = await index.search(session, query, filters, sort, limit, offset)
+        if found is not None:
+            return found
+    return await repository.text_search(session, query.text, filters, sort, limit, offset)
 
 
 async def _spellings(session: AsyncSession, words: list[str]) -> dict[str, list[str]]:
@@ -161,6 +189,7 @@ async def create_product(
     await repository.add_search_terms(session, _vocabulary(product))
     await add_event(session, ProductCreated(**_event_fields(product), stock=product.stock))
     invalidate_after_commit(session)
+    mark_changed_after_commit(session, product.id)
     return product
 
 
@@ -183,6 +212,7 @@ async def update_product(
     await repository.add_search_terms(session, _vocabulary(product))
     await add_event(session, ProductUpdated(**_event_fields(product)))
     invalidate_after_commit(session)
+    mark_changed_after_commit(session, product.id)
     return product
 
 
@@ -194,6 +224,7 @@ async def delete_product(session: AsyncSession, product_id: uuid.UUID) -> None:
     await repository.mark_deleted(session, product)
     await add_event(session, ProductDeleted(product_id=product.id))
     invalidate_after_commit(session)
+    mark_changed_after_commit(session, product.id)
 
 
 # Stock read model (inventory owns stock after creation)
@@ -207,6 +238,7 @@ async def apply_stock_level(
     applied = await repository.set_stock(tx.conn, product_id, stock, occurred_at)
     if applied:
         invalidate_after_commit(tx, stock_of=product_id)
+        mark_changed_after_commit(tx, product_id)
     else:
         log.info(
             "stock level not applied: unknown product or an older event",

@@ -1,0 +1,215 @@
+"""PostgreSQL's `ts_rank(vector, query)` (default weights, no normalisation), computed for many
+products at once, to the same float32 value: calc_rank_or and calc_rank_and of PostgreSQL's
+src/backend/utils/adt/tsrank.c, step for step.
+
+PostgreSQL ranks one product at a time and accumulates in float (float4), with some steps in
+double. The order of those steps decides the last bit of the result, and ties in rank are then
+broken by date and id, so the order is kept exactly: the loops run over the query's operands
+and their lexemes in the same order as in C, and each step is one numpy operation over every
+product it applies to, in float32 or float64 where C uses float or double.
+
+A position is a `WordEntryPos`: the weight in the top two bits (D 0, C 1, B 2, A 3), the
+position in the low fourteen.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = np.float32
+F64 = np.float64
+
+# ts_rank's default weights, indexed by WEP_GETWEIGHT: {D, C, B, A}.
+WEIGHTS = np.array([0.1, 0.2, 0.4, 1.0], dtype=F32)
+MAXENTRYPOS = 1 << 14
+POSITION_MASK = MAXENTRYPOS - 1
+# calc_rank_and's stand-in for a lexeme stored without positions.
+POSNULL = MAXENTRYPOS - 1
+OR_DIVISOR = 1.64493406685  # pi^2 / 6, a double in C
+
+
+def _word_distance(distance: int) -> float:
+    if distance > 100:
+        return float(F32(1e-30))
+    # Python's math.exp is the C library's exp, as PostgreSQL's is.
+    return float(F32(1.0 / (1.005 + 0.05 * math.exp(float(F32(distance)) / 1.5 - 2))))
+
+
+# Every distance over 100 weighs the same; index 101 stands for all of them.
+WORD_DISTANCE = np.array([_word_distance(d) for d in range(102)], dtype=F32)
+
+
+@cache
+def or_term(weights: tuple[int, ...]) -> float:
+    """calc_rank_or's contribution of one lexeme of one product before the division by pi^2/6
+    (float arithmetic), from the weights of its positions in stored order; () for a lexeme
+    without positions (one position of weight D)."""
+    values = [WEIGHTS[w] for w in weights] or [WEIGHTS[0]]
+    resj = F32(0.0)
+    wjm = F32(-1.0)
+    jm = 0
+    for j, value in enumerate(values):
+        resj = F32(resj + F32(value / F32((j + 1) * (j + 1))))
+        if value > wjm:
+            wjm = value
+            jm = j
+    return float(F32(F32(wjm + resj) - F32(wjm / F32((jm + 1) * (jm + 1)))))
+
+
+@dataclass
+class Postings:
+    """The products holding one lexeme: their slots (ascending), calc_rank_or's term for each,
+    and where each one's positions are in the index's position array (count 0: stored
+    without positions)."""
+
+    slots: npt.NDArray[np.int32]
+    or_terms: npt.NDArray[np.float32]
+    pos_start: npt.NDArray[np.int64]
+    pos_count: npt.NDArray[np.int32]
+
+
+# The lexemes each operand finds, in the order calc_rank visits them: operands sorted and
+# de-duplicated, each one's lexemes in tsvector (byte) order.
+Operands = Sequence[Sequence[Postings]]
+
+
+def _present(
+    postings: Postings, match_of_slot: npt.NDArray[np.int32]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    """Which of the products being ranked hold this lexeme: their row, and the postings'
+    mask."""
+    rows = match_of_slot[postings.slots]
+    found = rows >= 0
+    return rows[found], found
+
+
+def rank_or(
+    operands: Operands, match_of_slot: npt.NDArray[np.int32], count: int
+) -> npt.NDArray[np.float32]:
+    res = np.zeros(count, dtype=F32)
+    for entries in operands:
+        for postings in entries:
+            rows, found = _present(postings, match_of_slot)
+            if not len(rows):
+                continue
+            # res = res + (float term) / 1.64493406685: the sum in double, stored as float.
+            terms = postings.or_terms[found].astype(F64) / OR_DIVISOR
+            res[rows] = (res[rows].astype(F64) + terms).astype(F32)
+    if operands:
+        res = res / F32(len(operands))
+    return res
+
+
+@dataclass
+class _Latest:
+    """Per product, the positions of the last lexeme an operand found in it (calc_rank_and's
+    `pos[k]`): count 0 where the operand found nothing."""
+
+    count: npt.NDArray[np.int32]
+    null: npt.NDArray[np.bool_]
+    positions: npt.NDArray[np.uint16]  # products x widest, padded
+
+
+def _gather(
+    postings: Postings, found: npt.NDArray[np.bool_], positions: npt.NDArray[np.uint16]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_], npt.NDArray[np.uint16]]:
+    counts = postings.pos_count[found]
+    starts = postings.pos_start[found]
+    null = counts == 0
+    counts = np.where(null, 1, counts).astype(np.int32)
+    width = int(counts.max())
+    table = np.empty((len(counts), width), dtype=np.uint16)
+    for column in range(width):
+        table[:, column] = positions[starts + np.minimum(column, counts - 1)]
+    table[null, 0] = POSNULL
+    return counts, null, table
+
+
+def rank_and(
+    operands: Operands,
+    match_of_slot: npt.NDArray[np.int32],
+    count: int,
+    positions: npt.NDArray[np.uint16],
+) -> npt.NDArray[np.float32]:
+    """calc_rank_and for operands of two or more (fewer: calc_rank_or, as in C)."""
+    if len(operands) < 2:
+        return rank_or(operands, match_of_slot, count)
+    res = np.full(count, -1.0, dtype=F32)
+    latest: list[_Latest | None] = []
+    for entries in operands:
+        mine: _Latest | None = None
+        for postings in entries:
+            rows, found = _present(postings, match_of_slot)
+            if not len(rows):
+                continue
+            counts, null, table = _gather(postings, found, positions)
+            for earlier in latest:
+                if earlier is not None:
+                    _pair(res, rows, counts, null, table, earlier)
+            mine = _remember(mine, count, rows, counts, null, table)
+        latest.append(mine)
+    res[res < 0] = F32(1e-20)
+    return res
+
+
+def _pair(
+    res: npt.NDArray[np.float32],
+    rows: npt.NDArray[np.int32],
+    counts: npt.NDArray[np.int32],
+    null: npt.NDArray[np.bool_],
+    table: npt.NDArray[np.uint16],
+    earlier: _Latest,
+) -> None:
+    """Every position of this lexeme against every position of an earlier operand's latest
+    lexeme, in C's loop order (l over this one's positions, p over the earlier one's)."""
+    their_counts = earlier.count[rows]
+    if not their_counts.any():
+        return
+    their_null = earlier.null[rows] | null
+    their = earlier.positions[rows]
+    for mine_at in range(table.shape[1]):
+        mine_ok = (mine_at < counts) & (their_counts > 0)
+        here = table[:, mine_at]
+        w_here = WEIGHTS[here >> 14]
+        at_here = (here & POSITION_MASK).astype(np.int32)
+        for their_at in range(their.shape[1]):
+            there = their[:, their_at]
+            distance = np.abs(at_here - (there & POSITION_MASK).astype(np.int32))
+            zero = distance == 0
+            valid = mine_ok & (their_at < their_counts) & (~zero | their_null)
+            if not valid.any():
+                continue
+            distance[zero] = MAXENTRYPOS
+            product = (w_here * WEIGHTS[there >> 14]) * WORD_DISTANCE[np.minimum(distance, 101)]
+            curw = np.sqrt(product.astype(F64)).astype(F32)
+            current = res[rows]
+            combined = (1.0 - (1.0 - current.astype(F64)) * (1.0 - curw.astype(F64))).astype(F32)
+            res[rows] = np.where(valid, np.where(current < 0, curw, combined), current)
+
+
+def _remember(
+    latest: _Latest | None,
+    count: int,
+    rows: npt.NDArray[np.int32],
+    counts: npt.NDArray[np.int32],
+    null: npt.NDArray[np.bool_],
+    table: npt.NDArray[np.uint16],
+) -> _Latest:
+    if latest is None:
+        latest = _Latest(
+            np.zeros(count, dtype=np.int32),
+            np.zeros(count, dtype=np.bool_),
+            np.zeros((count, table.shape[1]), dtype=np.uint16),
+        )
+    elif latest.positions.shape[1] < table.shape[1]:
+        wider = np.zeros((count, table.shape[1]), dtype=np.uint16)
+        wider[:, : latest.positions.shape[1]] = latest.positions
+        latest.positions = wider
+    latest.count[rows] = counts
+    latest.null[rows] = null
+    latest.positions[rows, : table.shape[1]] = table
+    return latest

@@ -20,6 +20,9 @@ with 16 connections against:
 With --gateway, the two searches and the product page are measured again through the API
 gateway (`python -m api_gateway serve`, rate limits off) in front of the same service.
 
+The service answers text searches from its in-memory index (decision 16) once it is loaded;
+each run waits for the load and records its duration and the service's resident memory.
+
 Prints a table (req/s, p50, p99, the service's CPU time per request, growth against the
 smallest catalog) and writes the numbers to bench/results/. The CPU time is the figure the
 machine's other load disturbs least.
@@ -203,6 +206,24 @@ def check_answers(base_url: str, paths: list[str]) -> None:
                 raise RuntimeError(f"{path} found nothing")
 
 
+def wait_for_index(base_url: str, size: int, timeout: float = 300) -> float:
+    """Wait until the service's search index holds the whole catalog; its load's duration."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        metrics = httpx.get(f"{base_url}/metrics", timeout=5).text
+        found = dict(re.findall(r"^(product_search_index_\w+) (\S+)$", metrics, re.MULTILINE))
+        if float(found.get("product_search_index_products", 0)) >= size:
+            return float(found["product_search_index_load_seconds"])
+        time.sleep(0.2)
+    raise RuntimeError("the search index did not load")
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
 def service_env(port: int, amqp_url: str, cache_seconds: float | None) -> dict[str, str]:
     """The service's own search cache lifetime unless `cache_seconds` is given."""
     env = {
@@ -229,7 +250,11 @@ def gateway_env(port: int, product_url: str) -> dict[str, str]:
 
 
 def measure_size(
-    size: int, args: argparse.Namespace, amqp_url: str, tmp: Path
+    size: int,
+    args: argparse.Namespace,
+    amqp_url: str,
+    tmp: Path,
+    index_loads: list[dict[str, Any]],
 ) -> list[Measurement]:
     import asyncio
 
@@ -259,6 +284,15 @@ def measure_size(
         try:
             service.wait_ready(f"http://127.0.0.1:{port}/health")
             targets = {"service": f"http://127.0.0.1:{port}"}
+            load_seconds = wait_for_index(targets["service"], size)
+            index_loads.append(
+                {
+                    "catalog": size,
+                    "load_seconds": round(load_seconds, 2),
+                    "service_rss_mb": round(rss_mb(service.proc.pid), 1),
+                }
+            )
+            print(f"   search index loaded in {load_seconds:.2f}s, {index_loads[-1]}", flush=True)
             if args.gateway:
                 gateway_port = free_port()
                 gateway = Process(
@@ -342,9 +376,10 @@ def main() -> None:
     print(f"machine: {about}", flush=True)
     amqp_url = rabbitmq_vhost()
     measurements: list[Measurement] = []
+    index_loads: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="catalog-bench-") as tmp:
         for size in sizes:
-            measurements.extend(measure_size(size, args, amqp_url, Path(tmp)))
+            measurements.extend(measure_size(size, args, amqp_url, Path(tmp), index_loads))
     about["load_average_at_end"] = os.getloadavg()
     print("\n" + table(measurements))
     print(f"load average at start {about['load_average_at_start']}, at end {os.getloadavg()}")
@@ -361,6 +396,7 @@ def main() -> None:
                 },
                 "searches": SEARCHES,
                 "measurements": [asdict(m) for m in measurements],
+                "search_index_loads": index_loads,
             },
             indent=2,
         )

@@ -8,8 +8,8 @@ import uuid
 from typing import Any
 
 import aio_pika
-import pytest
 import orjson
+import pytest
 from service_kit.outbox import (
     LEASE_SECONDS,
     ExchangeGetter,

@@ -3,12 +3,14 @@ handlers, events staged in a `Tx` follow their transaction, and a pooled connect
 carries a transaction to its next user."""
 
 import asyncio
+import contextlib
 import time
 import uuid
 
+import asyncpg
 import orjson
 import pytest
-from service_kit.consumer import Handlers, handle_event
+from service_kit.consumer import Handlers, claim_inbox_sql, handle_event
 from service_kit.outbox import ExchangeGetter, OutboxRelay, add_event
 from service_kit.pg import Database, Tx, create_pool
 from shop_contracts import Envelope, parse_event
@@ -188,3 +190,35 @@ async def test_when_the_connection_dies_mid_transaction_the_original_error_is_ra
         await work_on_a_dying_connection()
     async with database.transaction() as tx:  # the pool goes on with a live connection
         assert await tx.conn.fetchval("SELECT 1") == 1
+
+
+async def test_the_inbox_claim_rides_with_begin_and_quotes_what_it_inlines(database):
+    event_id = uuid.uuid4()
+    claim = claim_inbox_sql(event_id, "odd'type")
+    async with database.transaction(opening=claim) as tx:
+        assert tx.opened == "INSERT 0 1"
+        assert tx.conn.is_in_transaction()
+    async with database.transaction(opening=claim) as tx:
+        assert tx.opened == "INSERT 0 0"  # the second delivery finds the row
+    async with database.connection() as conn:
+        assert (
+            await conn.fetchval("SELECT event_type FROM inbox WHERE event_id = $1", event_id)
+            == "odd'type"
+        )
+    with pytest.raises(ValueError, match="hexadecimal UUID"):
+        claim_inbox_sql("1'); DROP TABLE inbox; --", "user.registered")  # type: ignore[arg-type]
+
+
+async def test_work_whose_failed_statement_was_caught_is_reported_not_silently_lost(database):
+    marker = uuid.uuid4()
+
+    async def swallowing_unit_of_work() -> None:
+        async with database.transaction() as tx:
+            await tx.conn.execute("INSERT INTO effects (event_id, note) VALUES ($1, 'x')", marker)
+            with contextlib.suppress(asyncpg.PostgresError):
+                await tx.conn.execute("SELECT 1 / 0")
+
+    with pytest.raises(asyncpg.InFailedSQLTransactionError):
+        await swallowing_unit_of_work()
+    async with database.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", marker) == 0

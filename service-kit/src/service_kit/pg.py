@@ -48,6 +48,7 @@ class Tx:
     producer: str
     info: Mapping[str, Any] = field(default_factory=dict)
     publisher: CommittedEventPublisher | None = None
+    opened: str = ""  # the command status of the transaction's opening statement
     staged: list[Any] = field(default_factory=list)
     _committed: list[Callable[[], None]] = field(default_factory=list)
 
@@ -97,23 +98,27 @@ class Database:
         self._reads = asyncio.Semaphore(max(1, pool.get_max_size() - KEPT_FOR_WRITES))
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """A unit of work: commits when the block ends, rolls back if it raises."""
+    async def transaction(self, opening: str = "") -> AsyncIterator[Tx]:
+        """A unit of work: commits when the block ends, rolls back if it raises.
+
+        `opening`, SQL without parameters, is sent in one round trip with the BEGIN (the
+        simple query protocol takes several statements); its command status is `tx.opened`."""
         async with self.pool.acquire() as conn:
-            tx = Tx(conn, self.producer, self.info, self.publisher)
-            transaction = conn.transaction()
-            await transaction.start()
+            opened = await conn.execute(f"BEGIN;{opening}")
+            tx = Tx(conn, self.producer, self.info, self.publisher, opened)
             try:
                 yield tx
             except BaseException:
                 # The error that ended the work is the one to report: a rollback that fails too
                 # (the connection died) leaves the pool to discard the connection.
                 try:
-                    await transaction.rollback()
+                    await conn.execute("ROLLBACK")
                 except Exception:
                     log.warning("rollback failed; the connection is discarded", exc_info=True)
                 raise
-            await transaction.commit()
+            if await conn.execute("COMMIT") == "ROLLBACK":
+                # A statement failed and its error was caught: nothing of the work was kept.
+                raise asyncpg.InFailedSQLTransactionError("the transaction was rolled back")
         if tx.staged and tx.publisher is not None:
             tx.publisher.publish_committed(tx.staged)
         for fn in tx._committed:

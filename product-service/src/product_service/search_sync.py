@@ -216,7 +216,7 @@ class LiveSearchIndex:
             words, lambda missing: repository.tsqueries_of(session, missing)
         )
         resolved = resolve(query, lexemes)
-        if resolved is None or (sort == "relevance" and not resolved.rank_exact):
+        if resolved is None:
             return None
         if self._pending or self._lock.locked():
             # Also when a refresh is under way: the rows it read are not applied yet.

@@ -4,11 +4,13 @@ PostgreSQL's ranking sees it.
 
 The index answers only where its answer is PostgreSQL's; otherwise `resolve` returns None and
 the search runs in PostgreSQL:
-- a word whose `to_tsquery` is not one lexeme (or none, a stop word);
-- a search sorted by relevance whose query has two operands of the same lexeme, one a prefix
-  and one not (`mous:* | mouse`, `run & run:*`): ts_rank keeps one of them (SortAndUniqItems
-  compares lexemes only), and which one depends on how its sort orders equal items. Matching
-  and the other sorts do not depend on it.
+a word whose `to_tsquery` is not one lexeme (or none, a stop word).
+
+When a query holds one lexeme twice, once as a prefix and once whole (`mous:* | mouse`,
+`run & run:*`), ts_rank keeps only one of them (SortAndUniqItems compares lexemes only): the
+first of the equal ones after PostgreSQL's qsort of the operands in the order the tsquery
+stores them (operator, right operand, left operand: the reverse of the text). `pg_qsort` is
+that sort (src/include/lib/sort_template.h), so the same one is kept here.
 """
 
 import re
@@ -43,7 +45,6 @@ class ResolvedQuery:
     groups: tuple[tuple[Operand, ...], ...]
     any_group: bool
     operands: tuple[Operand, ...]
-    rank_exact: bool = True  # False: a lexeme both as a prefix and whole (see the module)
 
     @property
     def ranks_all_words(self) -> bool:
@@ -64,10 +65,92 @@ def resolve(query: WordQuery, lexemes: dict[str, str | None]) -> ResolvedQuery |
                 operands.append((lexeme, term.prefix))
         if operands:
             groups.append(tuple(operands))
-    unique = sorted({operand for group in groups for operand in group})
-    lexemes_seen = [lexeme for lexeme, _ in unique]
-    rank_exact = len(set(lexemes_seen)) == len(lexemes_seen)
-    return ResolvedQuery(tuple(groups), query.any_group, tuple(unique), rank_exact)
+    stored = [operand for group in reversed(groups) for operand in reversed(group)]
+    pg_qsort(stored, lambda a, b: (a[0] > b[0]) - (a[0] < b[0]))
+    unique = [
+        operand for i, operand in enumerate(stored) if i == 0 or operand[0] != stored[i - 1][0]
+    ]
+    return ResolvedQuery(tuple(groups), query.any_group, tuple(unique))
+
+
+def pg_qsort(items: list[Operand], compare: Callable[[Operand, Operand], int]) -> None:
+    """PostgreSQL's qsort (sort_template.h: insertion sort under 7 items, otherwise a
+    three-way quicksort with a median of three, or of nine over 40), in place, so that equal
+    items end in the same order as there."""
+
+    def swap(i: int, j: int) -> None:
+        items[i], items[j] = items[j], items[i]
+
+    def med3(i: int, j: int, k: int) -> int:
+        if compare(items[i], items[j]) < 0:
+            if compare(items[j], items[k]) < 0:
+                return j
+            return k if compare(items[i], items[k]) < 0 else i
+        if compare(items[j], items[k]) > 0:
+            return j
+        return i if compare(items[i], items[k]) < 0 else k
+
+    def sort(a: int, n: int) -> None:
+        while True:
+            if n < 7:
+                for m in range(a + 1, a + n):
+                    low = m
+                    while low > a and compare(items[low - 1], items[low]) > 0:
+                        swap(low, low - 1)
+                        low -= 1
+                return
+            if all(compare(items[m - 1], items[m]) <= 0 for m in range(a + 1, a + n)):
+                return
+            pm = a + n // 2
+            if n > 7:
+                pl, pn = a, a + n - 1
+                if n > 40:
+                    d = n // 8
+                    pl = med3(pl, pl + d, pl + 2 * d)
+                    pm = med3(pm - d, pm, pm + d)
+                    pn = med3(pn - 2 * d, pn - d, pn)
+                pm = med3(pl, pm, pn)
+            swap(a, pm)
+            pa = pb = a + 1
+            pc = pd = a + n - 1
+            while True:
+                while pb <= pc and (r := compare(items[pb], items[a])) <= 0:
+                    if r == 0:
+                        swap(pa, pb)
+                        pa += 1
+                    pb += 1
+                while pb <= pc and (r := compare(items[pc], items[a])) >= 0:
+                    if r == 0:
+                        swap(pc, pd)
+                        pd -= 1
+                    pc -= 1
+                if pb > pc:
+                    break
+                swap(pb, pc)
+                pb += 1
+                pc -= 1
+            pn = a + n
+            d1 = min(pa - a, pb - pa)
+            for i in range(d1):
+                swap(a + i, pb - d1 + i)
+            d1 = min(pd - pc, pn - pd - 1)
+            for i in range(d1):
+                swap(pb + i, pn - d1 + i)
+            d1, d2 = pb - pa, pd - pc
+            if d1 <= d2:
+                if d1 > 1:
+                    sort(a, d1)
+                if d2 <= 1:
+                    return
+                a, n = pn - d2, d2
+            else:
+                if d2 > 1:
+                    sort(pn - d2, d2)
+                if d1 <= 1:
+                    return
+                n = d1
+
+    sort(0, len(items))
 
 
 Fetch = Callable[[Sequence[str]], Awaitable[dict[str, str]]]

@@ -104,13 +104,15 @@ async def shopper_pool(client: httpx.AsyncClient, n: int) -> list[tuple[Shopper,
 
 class Watcher:
     """Tells the shoppers when their order is done and their cart emptied, from the services'
-    databases: one query per database every few milliseconds for every waiting shopper, so
-    waiting puts next to no load on the services under test (polling them through the gateway
-    cost more CPU than the checkouts)."""
+    databases, so waiting puts next to no load on the services under test (polling them
+    through the gateway cost more CPU than the checkouts). Every few milliseconds one query
+    asks which waiting orders are terminal; the inventory is asked only about orders found
+    PAID, and the cart only about shoppers whose order is done (the cart empties on
+    order.created, before the payment)."""
 
     def __init__(self, fleet: Fleet) -> None:
         self.fleet = fleet
-        self._orders: dict[uuid.UUID, asyncio.Future[None]] = {}
+        self._orders: dict[uuid.UUID, tuple[uuid.UUID, asyncio.Future[None]]] = {}
         self._carts: dict[uuid.UUID, asyncio.Future[None]] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -132,30 +134,34 @@ class Watcher:
     async def done(self, order_id: str, user_id: str, timeout: float = 120) -> None:
         """The order is terminal and decremented, and the shopper's cart is empty again."""
         loop = asyncio.get_running_loop()
-        order = self._orders[uuid.UUID(order_id)] = loop.create_future()
-        cart = self._carts[uuid.UUID(user_id)] = loop.create_future()
-        await asyncio.wait_for(asyncio.gather(order, cart), timeout)
+        order: asyncio.Future[None] = loop.create_future()
+        self._orders[uuid.UUID(order_id)] = (uuid.UUID(user_id), order)
+        await asyncio.wait_for(order, timeout)
 
     async def _watch(self) -> None:
         while True:
             await asyncio.sleep(0.005)
             if self._orders:
-                waiting = list(self._orders)
                 terminal = await self._order_db.fetch(
                     "SELECT id, status FROM orders WHERE id = ANY($1::uuid[]) "
                     "AND status <> 'PENDING'",
-                    waiting,
+                    list(self._orders),
                 )
-                decided = {
-                    r["order_id"]
-                    for r in await self._inventory_db.fetch(
-                        "SELECT order_id FROM order_decrements WHERE order_id = ANY($1::uuid[])",
-                        [r["id"] for r in terminal if r["status"] == "PAID"],
-                    )
-                }
+                paid = [r["id"] for r in terminal if r["status"] == "PAID"]
+                decided = set()
+                if paid:
+                    decided = {
+                        r["order_id"]
+                        for r in await self._inventory_db.fetch(
+                            "SELECT order_id FROM order_decrements "
+                            "WHERE order_id = ANY($1::uuid[])",
+                            paid,
+                        )
+                    }
                 for r in terminal:
                     if r["status"] != "PAID" or r["id"] in decided:
-                        self._orders.pop(r["id"]).set_result(None)
+                        user_id, order = self._orders.pop(r["id"])
+                        self._carts[user_id] = order
             if self._carts:
                 full = {
                     r["user_id"]

@@ -9,7 +9,6 @@ from typing import Any
 import asyncpg
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     SQLColumnExpression,
     and_,
@@ -383,21 +382,21 @@ async def tsqueries_of(session: AsyncSession, words: Sequence[str]) -> dict[str,
     return {str(word): str(query) for word, query in rows.all()}
 
 
-# What a search page shows of each product (ProductOut), read without the ORM: for 20 products
-# ~0.3 ms of CPU less per search than loading them as entities.
-_PAGE_COLUMNS = ", ".join(COPY_COLUMNS)
-_PRODUCTS_BY_IDS = text(
-    f"SELECT {_PAGE_COLUMNS} FROM products"  # noqa: S608 - fixed column names only
-    " WHERE id = ANY(CAST(:ids AS uuid[])) AND deleted_at IS NULL"
+# What a search page shows of each product (ProductOut), on asyncpg directly: with the page's
+# ids from the search index, this is a text search's only statement.
+_PRODUCTS_BY_IDS = (
+    f"SELECT {', '.join(COPY_COLUMNS)} FROM products"  # noqa: S608 - fixed column names only
+    " WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL"
 )
 
 
-async def products_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
-    """Live products with these ids, in the order given, as rows with the product's fields
-    (read as attributes)."""
+async def products_by_ids(
+    conn: asyncpg.Connection, ids: Sequence[uuid.UUID]
+) -> list[asyncpg.Record]:
+    """Live products with these ids, in the order given, with the product's fields."""
     # One array parameter, so every page size is the same prepared statement.
-    rows = (await session.execute(_PRODUCTS_BY_IDS, {"ids": list(ids)})).all()
-    found = {row.id: row for row in rows}
+    rows = await conn.fetch(_PRODUCTS_BY_IDS, list(ids))
+    found = {row["id"]: row for row in rows}
     return [found[i] for i in ids if i in found]
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import TypeAdapter
+from service_kit.pg import Database, DatabaseDep
 
 from product_service import service
 from product_service.dependencies import (
@@ -54,6 +55,7 @@ PICTURE_HEADERS = {
 )
 async def search_products(
     new_session: ReadSessionsDep,
+    database: DatabaseDep,
     cache: SearchCacheDep,
     index: SearchIndexDep,
     params: Annotated[SearchParams, Query()],
@@ -69,7 +71,7 @@ async def search_products(
         limit=params.limit,
         offset=params.offset,
     )
-    run = _search_page(new_session, request, index)
+    run = _search_page(new_session, database, request, index)
     page = await cache.get_or_run(request.cache_key, run, refresh=run)
     return Response(page.body, media_type="application/json")
 
@@ -78,16 +80,19 @@ _PAGE_JSON = TypeAdapter(ProductPage)
 
 
 def _search_page(
-    new_session: ReadSessions, request: SearchRequest, index: LiveSearchIndex | None
+    new_session: ReadSessions,
+    database: Database,
+    request: SearchRequest,
+    index: LiveSearchIndex | None,
 ) -> Callable[[], Awaitable[CachedPage]]:
     """The search, run in a session of its own (so that it can also refresh a cached page in
     the background, after the request that started it has ended), as the JSON body to send."""
 
     async def search_page() -> CachedPage:
         async with new_session() as session:
-            result = await service.search(session, request, index)
+            result = await service.search(session, database, request, index)
         facets = result.facets
-        items = [ProductOut.model_validate(p) for p in result.items]
+        items = [ProductOut.model_validate(dict(p)) for p in result.items]
         page = ProductPage(
             items=items,
             total=facets.total,

@@ -3,15 +3,14 @@ transaction; nothing here commits (the request or message handler does, once).""
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from service_kit.outbox import add_event
-from service_kit.pg import Tx
+from service_kit.pg import Database, Tx
 from shop_contracts.events import ProductCreated, ProductDeleted, ProductUpdated
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import repository
@@ -70,21 +69,25 @@ async def list_categories(session: AsyncSession) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    items: Sequence[Row[Any]]  # the fields of ProductOut, as attributes
+    items: Sequence[Mapping[str, Any]]  # the fields of ProductOut
     facets: FacetCounts
     corrected: str | None = None
 
 
 async def search(
-    session: AsyncSession, request: SearchRequest, index: LiveSearchIndex | None = None
+    session: AsyncSession,
+    database: Database,
+    request: SearchRequest,
+    index: LiveSearchIndex | None = None,
 ) -> SearchResult:
     """One page of a search with its facets (the search cache, which keeps whole responses,
     is the caller's: see routes.py). Text searches are answered by the index where it can,
-    by PostgreSQL otherwise."""
+    by PostgreSQL otherwise; the page's products are read on asyncpg directly."""
     found = await _search(session, request, index)
-    items: Sequence[Row[Any]] = []
+    items: Sequence[Mapping[str, Any]] = []
     if found.product_ids:
-        items = await repository.products_by_ids(session, found.product_ids)
+        async with database.connection() as conn:
+            items = await repository.products_by_ids(conn, found.product_ids)
     return SearchResult(items, found.facets, found.corrected)
 
 

@@ -165,30 +165,40 @@ def _pair(
     earlier: _Latest,
 ) -> None:
     """Every position of this lexeme against every position of an earlier operand's latest
-    lexeme, in C's loop order (l over this one's positions, p over the earlier one's)."""
+    lexeme. The weights of all pairs are computed at once (products x this lexeme's positions
+    x the earlier one's); they are then folded into each product's rank one pair at a time in
+    C's loop order (l over this one's positions, p over the earlier one's), since that order
+    decides the float result."""
     their_counts = earlier.count[rows]
     if not their_counts.any():
         return
-    their_null = earlier.null[rows] | null
     their = earlier.positions[rows]
-    for mine_at in range(table.shape[1]):
-        mine_ok = (mine_at < counts) & (their_counts > 0)
-        here = table[:, mine_at]
-        w_here = WEIGHTS[here >> 14]
-        at_here = (here & POSITION_MASK).astype(np.int32)
-        for their_at in range(their.shape[1]):
-            there = their[:, their_at]
-            distance = np.abs(at_here - (there & POSITION_MASK).astype(np.int32))
-            zero = distance == 0
-            valid = mine_ok & (their_at < their_counts) & (~zero | their_null)
-            if not valid.any():
-                continue
-            distance[zero] = MAXENTRYPOS
-            product = (w_here * WEIGHTS[there >> 14]) * WORD_DISTANCE[np.minimum(distance, 101)]
-            curw = np.sqrt(product.astype(F64)).astype(F32)
-            current = res[rows]
-            combined = (1.0 - (1.0 - current.astype(F64)) * (1.0 - curw.astype(F64))).astype(F32)
-            res[rows] = np.where(valid, np.where(current < 0, curw, combined), current)
+    either_null = earlier.null[rows] | null
+    mine_width, their_width = table.shape[1], their.shape[1]
+    here = table[:, :, None]
+    there = their[:, None, :]
+    distance = np.abs(
+        (here & POSITION_MASK).astype(np.int32) - (there & POSITION_MASK).astype(np.int32)
+    )
+    zero = distance == 0
+    valid = (
+        (np.arange(mine_width)[None, :, None] < counts[:, None, None])
+        & (np.arange(their_width)[None, None, :] < their_counts[:, None, None])
+        & (~zero | either_null[:, None, None])
+    )
+    distance[zero] = MAXENTRYPOS
+    product = (WEIGHTS[here >> 14] * WEIGHTS[there >> 14]) * WORD_DISTANCE[
+        np.minimum(distance, 101)
+    ]
+    pairs = mine_width * their_width
+    curw = np.sqrt(product.astype(F64)).astype(F32).reshape(len(rows), pairs)
+    valid = valid.reshape(len(rows), pairs)
+    current = res[rows]
+    for step in np.flatnonzero(valid.any(axis=0)):
+        weight = curw[:, step]
+        combined = (1.0 - (1.0 - current.astype(F64)) * (1.0 - weight.astype(F64))).astype(F32)
+        current = np.where(valid[:, step], np.where(current < 0, weight, combined), current)
+    res[rows] = current
 
 
 def _remember(

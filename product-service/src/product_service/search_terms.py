@@ -2,9 +2,9 @@
 `to_tsquery('english', word)` gives it (asked once per word, then remembered), and the query as
 PostgreSQL's ranking sees it.
 
-The index answers only where its answer is PostgreSQL's; otherwise `resolve` returns None and
-the search runs in PostgreSQL:
-a word whose `to_tsquery` is not one lexeme (or none, a stop word).
+The index answers only where its answer is PostgreSQL's: for a word whose `to_tsquery` is
+neither one lexeme nor none (a stop word), `resolve` returns None and the search runs in
+PostgreSQL. The shopper's words are letters and digits, which the parser keeps as one token.
 
 When a query holds one lexeme twice, once as a prefix and once whole (`mous:* | mouse`,
 `run & run:*`), ts_rank keeps only one of them (SortAndUniqItems compares lexemes only): the

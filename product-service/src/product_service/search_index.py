@@ -19,7 +19,7 @@ orders it (the loader checks the collation).
 import bisect
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from product_service.search import CategoryStats, Filters, SortOrder
-from product_service.search_rank import Postings, or_term, rank_and, rank_or
+from product_service.search_rank import Postings, Slots, common, or_term, rank_and, rank_or
 from product_service.search_terms import ResolvedQuery
 
 _ENTRY = re.compile(r"'((?:[^']|'')*)'(?::([0-9A-D,]+))?")
@@ -314,25 +314,28 @@ class SearchIndex:
             shown = shown & (categories == code)
         return stats, self._page(query, matches[shown], sort, limit, offset)
 
-    def _matches(self, query: ResolvedQuery, filters: Filters) -> npt.NDArray[np.intp]:
-        found: npt.NDArray[np.bool_] | None = None
+    def _matches(self, query: ResolvedQuery, filters: Filters) -> Slots:
+        """The live matches' slots, ascending. Set operations on the sorted posting arrays, so
+        the cost follows the postings read, not the catalog's size."""
+        found: Slots | None = None
         for group in query.groups:
-            in_group = np.zeros(self.used, dtype=np.bool_)
-            for lexeme, prefix in group:
-                for postings in self.entries(lexeme, prefix):
-                    in_group[postings.slots] = True
+            lists = [
+                postings.slots for lexeme, prefix in group
+                for postings in self.entries(lexeme, prefix)
+            ]  # fmt: skip
+            in_group = _union(lists)
             if found is None:
                 found = in_group
             elif query.any_group:
-                found |= in_group
+                found = _union([found, in_group])
             else:
-                found &= in_group
-        if found is None:
-            return np.zeros(0, dtype=np.intp)
-        found &= self.live[: self.used]
+                found = _intersection(found, in_group)
+        if found is None or not len(found):
+            return np.zeros(0, dtype=np.int32)
+        keep = self.live[found]
         if filters.in_stock:
-            found &= self.stock[: self.used] > 0
-        return np.flatnonzero(found)
+            keep &= self.stock[found] > 0
+        return found[keep]
 
     def _stats(
         self,
@@ -355,7 +358,7 @@ class SearchIndex:
     def _page(
         self,
         query: ResolvedQuery,
-        shown: npt.NDArray[np.intp],
+        shown: Slots,
         sort: SortOrder,
         limit: int,
         offset: int,
@@ -385,10 +388,25 @@ class SearchIndex:
             best = np.argsort(key)
         return [self.ids[slot] for slot in shown[best[offset:wanted]]]
 
-    def _rank(self, query: ResolvedQuery, shown: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
-        match_of_slot = np.full(self.used, -1, dtype=np.int32)
-        match_of_slot[shown] = np.arange(len(shown), dtype=np.int32)
+    def _rank(self, query: ResolvedQuery, shown: Slots) -> npt.NDArray[np.float32]:
         operands = [self.entries(lexeme, prefix) for lexeme, prefix in query.operands]
         if query.ranks_all_words:
-            return rank_and(operands, match_of_slot, len(shown), self.positions)
-        return rank_or(operands, match_of_slot, len(shown))
+            return rank_and(operands, shown, self.positions)
+        return rank_or(operands, shown)
+
+
+def _union(lists: Sequence[Slots]) -> Slots:
+    """The slots of any of these ascending arrays, ascending, each once: a stable sort of
+    sorted runs merges them."""
+    lists = [slots for slots in lists if len(slots)]
+    if not lists:
+        return np.zeros(0, dtype=np.int32)
+    if len(lists) == 1:
+        return lists[0]
+    merged = np.sort(np.concatenate(lists), kind="stable")
+    return merged[np.r_[True, merged[1:] != merged[:-1]]]
+
+
+def _intersection(a: Slots, b: Slots) -> Slots:
+    in_a, _ = common(a, b)
+    return a[in_a]

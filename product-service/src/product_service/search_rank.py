@@ -77,23 +77,45 @@ class Postings:
 Operands = Sequence[Sequence[Postings]]
 
 
-def _present(
-    postings: Postings, match_of_slot: npt.NDArray[np.int32]
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
-    """Which of the products being ranked hold this lexeme: their row, and the postings'
-    mask."""
-    rows = match_of_slot[postings.slots]
-    found = rows >= 0
-    return rows[found], found
+Slots = npt.NDArray[np.int32]
 
 
-def rank_or(
-    operands: Operands, match_of_slot: npt.NDArray[np.int32], count: int
-) -> npt.NDArray[np.float32]:
-    res = np.zeros(count, dtype=F32)
+def common(a: Slots, b: Slots) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Where the values in both of two ascending arrays of distinct slots are: (positions in
+    `a`, positions in `b`), ascending. A much shorter array is looked up in the longer one by
+    binary search; arrays of like length are merged (a stable sort of two sorted runs is one
+    merge pass). Either way the cost follows the arrays' lengths, not the catalog's size."""
+    if not len(a) or not len(b):
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    if 16 * len(a) < len(b):
+        at = np.searchsorted(b, a)
+        at[at == len(b)] = 0
+        in_a = np.flatnonzero(b[at] == a)
+        return in_a, at[in_a]
+    if 16 * len(b) < len(a):
+        in_b, in_a = common(b, a)
+        return in_a, in_b
+    merged = np.concatenate([a, b])
+    order = np.argsort(merged, kind="stable")
+    ordered = merged[order]
+    # Equal values sit side by side, `a`'s first (the sort is stable).
+    pairs = np.flatnonzero(ordered[1:] == ordered[:-1])
+    return order[pairs], order[pairs + 1] - len(a)
+
+
+def _present(postings: Postings, shown: Slots) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Which of the products being ranked (`shown`: their slots, ascending) hold this lexeme:
+    their rows in `shown`, and where each is in the postings, both ascending."""
+    return common(shown, postings.slots)
+
+
+def rank_or(operands: Operands, shown: Slots) -> npt.NDArray[np.float32]:
+    """The ranks of the products in `shown` (slots, ascending), in that order."""
+    res = np.zeros(len(shown), dtype=F32)
     for entries in operands:
         for postings in entries:
-            rows, found = _present(postings, match_of_slot)
+            rows, found = _present(postings, shown)
             if not len(rows):
                 continue
             # res = res + (float term) / 1.64493406685: the sum in double, stored as float.
@@ -115,7 +137,7 @@ class _Latest:
 
 
 def _gather(
-    postings: Postings, found: npt.NDArray[np.bool_], positions: npt.NDArray[np.uint16]
+    postings: Postings, found: npt.NDArray[np.intp], positions: npt.NDArray[np.uint16]
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_], npt.NDArray[np.uint16]]:
     counts = postings.pos_count[found]
     starts = postings.pos_start[found]
@@ -130,20 +152,18 @@ def _gather(
 
 
 def rank_and(
-    operands: Operands,
-    match_of_slot: npt.NDArray[np.int32],
-    count: int,
-    positions: npt.NDArray[np.uint16],
+    operands: Operands, shown: Slots, positions: npt.NDArray[np.uint16]
 ) -> npt.NDArray[np.float32]:
     """calc_rank_and for operands of two or more (fewer: calc_rank_or, as in C)."""
     if len(operands) < 2:
-        return rank_or(operands, match_of_slot, count)
+        return rank_or(operands, shown)
+    count = len(shown)
     res = np.full(count, -1.0, dtype=F32)
     latest: list[_Latest | None] = []
     for entries in operands:
         mine: _Latest | None = None
         for postings in entries:
-            rows, found = _present(postings, match_of_slot)
+            rows, found = _present(postings, shown)
             if not len(rows):
                 continue
             counts, null, table = _gather(postings, found, positions)
@@ -158,7 +178,7 @@ def rank_and(
 
 def _pair(
     res: npt.NDArray[np.float32],
-    rows: npt.NDArray[np.int32],
+    rows: npt.NDArray[np.intp],
     counts: npt.NDArray[np.int32],
     null: npt.NDArray[np.bool_],
     table: npt.NDArray[np.uint16],
@@ -204,7 +224,7 @@ def _pair(
 def _remember(
     latest: _Latest | None,
     count: int,
-    rows: npt.NDArray[np.int32],
+    rows: npt.NDArray[np.intp],
     counts: npt.NDArray[np.int32],
     null: npt.NDArray[np.bool_],
     table: npt.NDArray[np.uint16],

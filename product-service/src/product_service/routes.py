@@ -77,6 +77,15 @@ async def search_products(
 
 
 _PAGE_JSON = TypeAdapter(ProductPage)
+_NO_ITEMS = b'{"items":[]'
+
+
+def page_body(page: ProductPage, items: list[bytes]) -> bytes:
+    """The JSON of `page` (its `items` empty) with these products' JSON as its items: what
+    pydantic writes for the page with them (`items` is its first field)."""
+    body = _PAGE_JSON.dump_json(page)
+    assert body.startswith(_NO_ITEMS)
+    return b'{"items":[' + b",".join(items) + b"]" + body[len(_NO_ITEMS) :]
 
 
 def _search_page(
@@ -92,9 +101,8 @@ def _search_page(
         async with new_session() as session:
             result = await service.search(session, database, request, index)
         facets = result.facets
-        items = [ProductOut.model_validate(dict(p)) for p in result.items]
         page = ProductPage(
-            items=items,
+            items=[],
             total=facets.total,
             limit=request.limit,
             offset=request.offset,
@@ -107,8 +115,8 @@ def _search_page(
             corrected_query=result.corrected,
         )
         return CachedPage(
-            body=_PAGE_JSON.dump_json(page),
-            product_ids=frozenset(item.id for item in items),
+            body=page_body(page, [fragment for _, fragment in result.items]),
+            product_ids=frozenset(product_id for product_id, _ in result.items),
             depends_on_stock=request.filters.in_stock,
         )
 

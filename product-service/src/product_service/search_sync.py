@@ -9,6 +9,8 @@ source of truth.
   marked before it answers, so a replica always shows its own changes at once.
 - A lost listener connection (or one that stops answering) means missed notifications: the
   index is dropped, and rebuilt once listening again.
+- The shown products' JSON (`search_fragments`) is kept here too: every change the index
+  learns of drops its product's, a reload or a lost connection drops all.
 - Until the index is loaded, while it is rebuilt after a lost connection, and for a query it
   cannot answer exactly (search_terms.resolve), `search` returns None and the caller runs the
   search in PostgreSQL.
@@ -30,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import repository
 from product_service.search import Filters, SortOrder, WordQuery
+from product_service.search_fragments import ProductFragments
 from product_service.search_index import IndexedRow, SearchIndex
 from product_service.search_terms import LexemeCache, resolve
 
@@ -42,6 +45,8 @@ _PENDING_KEY = "search_index_pending"
 PING_SECONDS = 5.0
 # Dead slots (replaced versions) that make a full reload worth it.
 MIN_DEAD_FOR_RELOAD = 5_000
+# Products whose page JSON is kept (~750 bytes each, ~1 kB with the dictionary's share).
+FRAGMENT_PRODUCTS = 20_000
 
 INDEXED_PRODUCTS = Gauge("product_search_index_products", "Products in the search index")
 INDEX_LOAD_SECONDS = Gauge(
@@ -50,10 +55,13 @@ INDEX_LOAD_SECONDS = Gauge(
 
 
 class LiveSearchIndex:
-    def __init__(self, dsn: str, pool: asyncpg.Pool) -> None:
+    def __init__(
+        self, dsn: str, pool: asyncpg.Pool, fragment_products: int = FRAGMENT_PRODUCTS
+    ) -> None:
         self.dsn = dsn
         self.pool = pool
         self.index: SearchIndex | None = None
+        self.fragments = ProductFragments(fragment_products)
         self.exact_name_order = True
         self.lexemes = LexemeCache()
         self.loads = 0  # full loads done (tests and operators read it)
@@ -106,6 +114,7 @@ class LiveSearchIndex:
             except Exception:
                 log.warning("search index: lost step with the database; rebuilding", exc_info=True)
             self.index = None
+            self.fragments.clear()
             INDEXED_PRODUCTS.set(0)
             await self._close_listener()
             await asyncio.sleep(delay)
@@ -126,8 +135,11 @@ class LiveSearchIndex:
     def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         if payload == "*":
             self._reload_wanted = True
+            self.fragments.clear()
         else:
-            self._pending.update(UUID(part) for part in payload.split(","))
+            changed = [UUID(part) for part in payload.split(",")]
+            self._pending.update(changed)
+            self.fragments.forget(changed)
         self._wake.set()
 
     async def _follow(self) -> None:
@@ -153,6 +165,8 @@ class LiveSearchIndex:
         async with self._lock:
             self._reload_wanted = False
             self._reloading = True
+            # Changes made before listening started were never announced.
+            self.fragments.clear()
             try:
                 async with self.pool.acquire() as conn:
                     self.exact_name_order = await repository.orders_text_by_code_point(conn)
@@ -174,7 +188,9 @@ class LiveSearchIndex:
     # Changes
 
     def mark_changed(self, product_ids: Iterable[UUID]) -> None:
+        product_ids = list(product_ids)
         self._pending.update(product_ids)
+        self.fragments.forget(product_ids)
         self._wake.set()
 
     async def refresh(self) -> None:

@@ -33,6 +33,7 @@ from product_service.search import (
     vocabulary_of,
 )
 from product_service.search_cache import invalidate_after_commit
+from product_service.search_fragments import Fragments, read_fragments
 from product_service.search_sync import LiveSearchIndex, mark_changed_after_commit
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ async def list_categories(session: AsyncSession) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    items: Sequence[Mapping[str, Any]]  # the fields of ProductOut
+    items: Fragments  # each product's id and ProductOut JSON
     facets: FacetCounts
     corrected: str | None = None
 
@@ -82,12 +83,20 @@ async def search(
 ) -> SearchResult:
     """One page of a search with its facets (the search cache, which keeps whole responses,
     is the caller's: see routes.py). Text searches are answered by the index where it can,
-    by PostgreSQL otherwise; the page's products are read on asyncpg directly."""
+    by PostgreSQL otherwise. The page's products come as JSON from the index's fragments
+    while it follows the changes, the missing ones read on asyncpg directly."""
     found = await _search(session, request, index)
-    items: Sequence[Mapping[str, Any]] = []
+    items: Fragments = []
     if found.product_ids:
-        async with database.connection() as conn:
-            items = await repository.products_by_ids(conn, found.product_ids)
+
+        async def read(ids: Sequence[uuid.UUID]) -> Sequence[Mapping[str, Any]]:
+            async with database.connection() as conn:
+                return await repository.products_by_ids(conn, ids)
+
+        if index is not None and index.ready:
+            items = await index.fragments.page(found.product_ids, read)
+        else:
+            items = await read_fragments(found.product_ids, read)
     return SearchResult(items, found.facets, found.corrected)
 
 

@@ -54,10 +54,6 @@ class ProductFragments:
     def __len__(self) -> int:
         return len(self._json)
 
-    @property
-    def json_bytes(self) -> int:
-        return sum(len(fragment) for fragment in self._json.values())
-
     def forget(self, product_ids: Iterable[UUID]) -> None:
         self._generation += 1
         for product_id in product_ids:

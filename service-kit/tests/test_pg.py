@@ -12,9 +12,10 @@ import orjson
 import pytest
 from service_kit.consumer import Handlers, claim_inbox_sql, handle_event
 from service_kit.outbox import ExchangeGetter, OutboxRelay, add_event
-from service_kit.pg import Database, Tx, create_pool
+from service_kit.pg import Database, Tx, after_commit, create_pool
 from shop_contracts import Envelope, parse_event
 from shop_contracts.events import ProductDeleted, UserRegistered
+from sqlalchemy import text
 
 
 def _envelope(username: str = "alice") -> Envelope:
@@ -222,3 +223,16 @@ async def test_work_whose_failed_statement_was_caught_is_reported_not_silently_l
         await swallowing_unit_of_work()
     async with database.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", marker) == 0
+
+
+async def test_after_commit_of_a_session_runs_once_it_has_committed(sessions):
+    ran: list[str] = []
+    async with sessions() as session:
+        async with session.begin():
+            after_commit(session, lambda: ran.append("committed"))
+            await session.execute(text("SELECT 1"))
+            assert ran == []
+        assert ran == ["committed"]
+        async with session.begin():
+            await session.execute(text("SELECT 1"))
+        assert ran == ["committed"]  # once, not on the session's next commits

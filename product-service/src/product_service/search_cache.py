@@ -21,11 +21,9 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 from uuid import UUID
 
-from service_kit.pg import Tx
-from sqlalchemy import event
+from service_kit.pg import Tx, after_commit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
@@ -34,7 +32,6 @@ log = logging.getLogger(__name__)
 STALE_FACTOR = 2
 # Where a session finds the cache of its process (the session factory's `info`).
 SESSION_INFO_KEY = "search_cache"
-_PENDING_KEY = "search_cache_pending"
 
 
 @dataclass(frozen=True)
@@ -202,29 +199,8 @@ def invalidate_after_commit(target: AsyncSession | Tx, stock_of: UUID | None = N
     cache of this process (if it carries one): everything, or with `stock_of`, what that
     product's stock shows in. Never before the commit: a search in between would store the
     old rows again."""
-    if isinstance(target, Tx):
-        cache = target.info.get(SESSION_INFO_KEY)
-        if isinstance(cache, SearchCache):
-            forget = cache.clear if stock_of is None else partial(cache.forget_stock_of, stock_of)
-            target.after_commit(forget)
-        return
-    session = target
-    cache = session.info.get(SESSION_INFO_KEY)
-    if not isinstance(cache, SearchCache):
-        return
-    pending: list[UUID | None] | None = session.info.get(_PENDING_KEY)
-    if pending is not None:
-        pending.append(stock_of)
-        return
-    pending = session.info[_PENDING_KEY] = [stock_of]
-
-    def committed(_: Any) -> None:
-        changes = session.info.pop(_PENDING_KEY, [])
-        if None in changes:
-            cache.clear()
-            return
-        for product_id in changes:
-            assert product_id is not None
-            cache.forget_stock_of(product_id)
-
-    event.listen(session.sync_session, "after_commit", committed, once=True)
+    cache = target.info.get(SESSION_INFO_KEY)
+    if isinstance(cache, SearchCache):
+        after_commit(
+            target, cache.clear if stock_of is None else partial(cache.forget_stock_of, stock_of)
+        )

@@ -26,8 +26,7 @@ from uuid import UUID
 
 import asyncpg
 from prometheus_client import Gauge
-from service_kit.pg import Tx
-from sqlalchemy import event
+from service_kit.pg import Tx, after_commit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import repository
@@ -40,7 +39,6 @@ log = logging.getLogger(__name__)
 
 # Where a session or Tx finds the index of its process (as the search cache: its `info`).
 INFO_KEY = "search_index"
-_PENDING_KEY = "search_index_pending"
 # How often the listener connection is checked when nothing arrives.
 PING_SECONDS = 5.0
 # Dead slots (replaced versions) that make a full reload worth it.
@@ -246,22 +244,6 @@ class LiveSearchIndex:
 def mark_changed_after_commit(target: AsyncSession | Tx, product_id: UUID) -> None:
     """Once the transaction of `target` commits, this process's index re-reads the product
     before its next search (the notification reaches the other replicas)."""
-    if isinstance(target, Tx):
-        follows = target.info.get(INFO_KEY)
-        if isinstance(follows, LiveSearchIndex):
-            target.after_commit(lambda: follows.mark_changed([product_id]))
-        return
-    session = target
-    live = session.info.get(INFO_KEY)
-    if not isinstance(live, LiveSearchIndex):
-        return
-    pending: set[UUID] | None = session.info.get(_PENDING_KEY)
-    if pending is not None:
-        pending.add(product_id)
-        return
-    pending = session.info[_PENDING_KEY] = {product_id}
-
-    def committed(_: Any) -> None:
-        live.mark_changed(session.info.pop(_PENDING_KEY, set()))
-
-    event.listen(session.sync_session, "after_commit", committed, once=True)
+    live = target.info.get(INFO_KEY)
+    if isinstance(live, LiveSearchIndex):
+        after_commit(target, lambda: live.mark_changed([product_id]))

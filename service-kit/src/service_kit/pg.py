@@ -23,6 +23,8 @@ from typing import Annotated, Any, Protocol
 import asyncpg
 import orjson
 from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service_kit.config import ServiceSettings
 from service_kit.db import KEPT_FOR_WRITES
@@ -54,6 +56,14 @@ class Tx:
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         self._committed.append(fn)
+
+
+def after_commit(target: "AsyncSession | Tx", fn: Callable[[], None]) -> None:
+    """Run `fn` once the transaction of `target` (an ORM session, or a `Tx`) has committed."""
+    if isinstance(target, Tx):
+        target.after_commit(fn)
+        return
+    event.listen(target.sync_session, "after_commit", lambda _session: fn(), once=True)
 
 
 async def _set_codecs(conn: asyncpg.Connection) -> None:

@@ -93,11 +93,6 @@ def all_words(words: Sequence[str], *, prefix_last: bool = True) -> WordQuery:
     )
 
 
-def all_words_query(words: Sequence[str], *, prefix_last: bool = True) -> str:
-    """`w1 & w2 & w3:*` for to_tsquery; the words are letters and digits only."""
-    return all_words(words, prefix_last=prefix_last).text
-
-
 def corrected(
     words: Sequence[str], spellings: dict[str, list[str]], *, any_word: bool = False
 ) -> WordQuery:
@@ -108,14 +103,6 @@ def corrected(
         typed = Term(word, prefix=position == len(words))
         groups.append((typed, *(Term(s) for s in spellings.get(word, []) if s != word)))
     return WordQuery(tuple(groups), any_group=any_word, parenthesised=True)
-
-
-def corrected_query(
-    words: Sequence[str], spellings: dict[str, list[str]], *, any_word: bool = False
-) -> str:
-    """Each word (the last as a prefix) or one of its known spellings; all of the words (`&`)
-    or any (`|`)."""
-    return corrected(words, spellings, any_word=any_word).text
 
 
 def edit_distance(a: str, b: str) -> int:

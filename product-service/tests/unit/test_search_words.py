@@ -5,9 +5,9 @@ from product_service.search import (
     CategoryStats,
     Filters,
     SearchRequest,
-    all_words_query,
+    all_words,
     best_spellings,
-    corrected_query,
+    corrected,
     edit_distance,
     facets_from,
     filters_from,
@@ -28,7 +28,7 @@ def test_words_are_lower_case_letters_and_digits_without_repeats():
     ["'&|!:*()", "a:* | !b", "<-> <2>", "x\\y", '"quoted"', "under_score", "\x00nul"],
 )
 def test_no_tsquery_syntax_survives_in_the_words(text):
-    query = all_words_query(words_of(text))
+    query = all_words(words_of(text)).text
 
     operands = query.replace(" & ", " ").removesuffix(":*").split()
     assert all(not (set(word) & TSQUERY_SYNTAX) for word in operands)
@@ -46,17 +46,17 @@ def test_a_query_keeps_at_most_eight_words_of_forty_characters():
 
 
 def test_all_words_must_match_and_the_last_may_be_a_prefix():
-    assert all_words_query(["wireless", "head"]) == "wireless & head:*"
-    assert all_words_query(["lamp"], prefix_last=False) == "lamp"
+    assert all_words(["wireless", "head"]).text == "wireless & head:*"
+    assert all_words(["lamp"], prefix_last=False).text == "lamp"
 
 
 def test_a_corrected_query_allows_each_word_or_its_spellings():
     spellings = {"hedphones": ["headphones"]}
 
-    assert corrected_query(["aria", "hedphones"], spellings) == (
+    assert corrected(["aria", "hedphones"], spellings).text == (
         "(aria) & (hedphones:* | headphones)"
     )
-    assert corrected_query(["cheap", "lamp"], {}, any_word=True) == "(cheap) | (lamp:*)"
+    assert corrected(["cheap", "lamp"], {}, any_word=True).text == "(cheap) | (lamp:*)"
     assert shown_correction(["aria", "hedphones"], spellings) == "aria headphones"
 
 

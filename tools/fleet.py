@@ -24,7 +24,9 @@ ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.
 
 @dataclass
 class Fleet:
-    db_suffix: str = "_systest"
+    db_suffix: str = field(
+        default_factory=lambda: "_systest" + os.environ.get("SHOP_TEST_DB_SUFFIX", "")
+    )
     env: dict[str, str] = field(default_factory=dict)
     services: list[Service] = field(default_factory=present)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 from auth_service import service
 from auth_service.config import AuthSettings
+from service_kit.testing import test_database
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 PASSWORD = "correct horse battery"
@@ -17,7 +18,7 @@ _sequence = itertools.count()
 def settings_for_tests(**overrides: Any) -> AuthSettings:
     return AuthSettings(
         env="test",
-        database_name="shop_auth_test",
+        database_name=test_database("auth"),
         # The service verifies its own tokens from memory; nothing should be fetched over HTTP
         # (a token naming an unknown key makes the verifier try this closed port, and fail).
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",

@@ -11,7 +11,7 @@ from cart_service.config import CartSettings
 from cart_service.consumers import handlers
 from service_kit.consumer import handle_event
 from service_kit.pg import Database
-from service_kit.testing import TokenMinter
+from service_kit.testing import TokenMinter, test_database
 from shop_contracts import Envelope, Event
 from shop_contracts.events import (
     OrderCreated,
@@ -30,7 +30,7 @@ E = TypeVar("E", bound=Event)
 def test_settings(**overrides: Any) -> CartSettings:
     return CartSettings(
         env="test",
-        database_name="shop_cart_test",
+        database_name=test_database("cart"),
         # Tokens come from the test's TokenMinter, whose keys are installed in the verifier;
         # nothing is fetched over HTTP (a token naming an unknown key tries this closed port).
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",

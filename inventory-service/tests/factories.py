@@ -9,6 +9,7 @@ from inventory_service.config import InventorySettings
 from inventory_service.consumers import handlers
 from service_kit.consumer import handle_event
 from service_kit.pg import Database
+from service_kit.testing import test_database
 from shop_contracts import Envelope, Event
 from shop_contracts.events import OrderLine, PaymentSucceeded, ProductCreated, ProductDeleted
 from sqlalchemy import text
@@ -20,7 +21,7 @@ E = TypeVar("E", bound=Event)
 def test_settings(**overrides: Any) -> InventorySettings:
     return InventorySettings(
         env="test",
-        database_name="shop_inventory_test",
+        database_name=test_database("inventory"),
         # Tokens come from the test's TokenMinter, whose keys are installed in the verifier;
         # nothing is fetched over HTTP (a token naming an unknown key tries this closed port).
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",

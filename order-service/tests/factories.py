@@ -14,7 +14,7 @@ from order_service.config import OrderSettings
 from order_service.consumers import handlers
 from service_kit.consumer import handle_event
 from service_kit.pg import Database
-from service_kit.testing import TokenMinter, free_port
+from service_kit.testing import TokenMinter, free_port, test_database
 from shop_contracts import Envelope, Event
 from shop_contracts.events import (
     OrderLine,
@@ -33,7 +33,7 @@ _sequence = itertools.count(1)
 def order_settings(**overrides: Any) -> OrderSettings:
     return OrderSettings(
         env="test",
-        database_name="shop_order_test",
+        database_name=test_database("order"),
         # Tokens come from the test's minter; nothing should be fetched over HTTP.
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",
         cart_timeout_seconds=2.0,

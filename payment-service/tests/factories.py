@@ -11,7 +11,7 @@ import httpx
 from payment_service.config import PaymentSettings
 from service_kit.consumer import Handlers, handle_event
 from service_kit.pg import Database
-from service_kit.testing import TokenMinter
+from service_kit.testing import TokenMinter, test_database
 from shop_contracts import Envelope, Event, parse_event
 from shop_contracts.events import OrderCreated, OrderLine, StockInsufficient, StockShortage
 from sqlalchemy import text
@@ -28,7 +28,7 @@ AMEX = "3782 822463 10005"
 def service_settings(**overrides: Any) -> PaymentSettings:
     return PaymentSettings(
         env="test",
-        database_name="shop_payment_test",
+        database_name=test_database("payment"),
         # Tokens come from the test's minter; nothing should be fetched over HTTP (a token naming
         # an unknown key makes the verifier try this closed port, and fail).
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 from product_service.config import ProductSettings
-from service_kit.testing import TokenMinter
+from service_kit.testing import TokenMinter, test_database
 
 _sequence = itertools.count()
 
@@ -14,7 +14,7 @@ _sequence = itertools.count()
 def settings_for_tests(**overrides: Any) -> ProductSettings:
     return ProductSettings(
         env="test",
-        database_name="shop_product_test",
+        database_name=test_database("product"),
         # Tokens come from the test's TokenMinter; nothing may be fetched over HTTP (a token
         # naming an unknown key makes the verifier try this closed port, and fail).
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",

@@ -270,6 +270,15 @@ def private_vhost(suite: str) -> Iterator[str]:
         _rabbitmqctl("delete_vhost", private)
 
 
+def test_database(service: str) -> str:
+    """The test database of a service's suite, e.g. `shop_auth_test`.
+
+    `SHOP_TEST_DB_SUFFIX` (empty by default) is appended, so two clones on one machine can run
+    their tests at the same time without dropping each other's databases.
+    """
+    return f"shop_{service}_test{os.environ.get('SHOP_TEST_DB_SUFFIX', '')}"
+
+
 def load_test_module(conftest_file: str, filename: str, module_name: str) -> ModuleType:
     """Import a suite's helper module (e.g. factories.py beside its conftest.py).
 

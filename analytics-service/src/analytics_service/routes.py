@@ -1,11 +1,13 @@
 """HTTP routes, at the gateway's paths, all for admins: parse, call the service, shape the
 answer."""
 
+import re
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BeforeValidator
 
 from analytics_service import service
 from analytics_service.dependencies import ConnectionDep, RequireAdmin
@@ -20,11 +22,21 @@ from analytics_service.timerange import Interval, TimeRange
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 
+
+def _rfc3339(value: object) -> object:
+    """A time as RFC 3339 text only (pydantic alone would also take a number of seconds)."""
+    if isinstance(value, str) and not RFC3339_DATE.match(value):
+        raise ValueError("expected an RFC 3339 time, e.g. 2026-01-31T00:00:00Z")
+    return value
+
+
+RFC3339_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([Tt ]|$)")
+Time = Annotated[datetime, BeforeValidator(_rfc3339)]
 From = Annotated[
-    datetime | None,
+    Time | None,
     Query(alias="from", description="RFC 3339; default: 30 days before `to` (UTC if no zone)"),
 ]
-To = Annotated[datetime | None, Query(alias="to", description="RFC 3339, exclusive; default: now")]
+To = Annotated[Time | None, Query(alias="to", description="RFC 3339, exclusive; default: now")]
 ERRORS = error_responses(401, 403, 422)
 
 

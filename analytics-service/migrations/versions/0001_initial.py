@@ -35,7 +35,6 @@ def upgrade() -> None:
     op.create_table(
         "events",
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("seq", sa.BigInteger(), sa.Identity(), nullable=False),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         _time("occurred_at"),
@@ -46,7 +45,6 @@ def upgrade() -> None:
             "received_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.PrimaryKeyConstraint("id", name="pk_events"),
-        sa.UniqueConstraint("seq", name="uq_events_seq"),
     )
 
     op.create_table(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from service_kit.db import declarative_base
 from service_kit.migrations import add_kit_tables
-from sqlalchemy import BigInteger, Boolean, DateTime, Identity, Index, Integer, Text, func, text
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -35,8 +35,6 @@ class Event(Base):
     __tablename__ = "events"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    # Arrival order, for reading the table back in batches (rebuild).
-    seq: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
     type: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,11 +1,12 @@
 """`python -m analytics_service rebuild`: every derived table computed again from the stored
 events, in one transaction, with a progress bar.
 
-The events are folded in memory with the consumer's own rules (facts.merge for orders, the
-latest (time, id) for carts, the highest (rank, time, id) for product names), every order's
-contribution is summed (facts.contribution), and the tables are emptied and written with
-COPY. New events wait until the rebuild commits (repository.rebuild.hold_events), then apply on
-top of the rebuilt tables as usual; the dashboard keeps reading the old figures meanwhile.
+The events are read (in any order) and folded in memory with the consumer's own rules
+(facts.merge for orders, the latest (time, id) for carts, the highest (rank, time, id) for
+product names), every order's contribution is summed (facts.contribution), and the tables are
+emptied and written again. New events wait until the rebuild commits
+(repository.rebuild.hold_events), then apply on top of the rebuilt tables as usual; the
+dashboard keeps reading the old figures meanwhile.
 """
 
 import asyncio

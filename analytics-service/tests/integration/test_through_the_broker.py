@@ -31,7 +31,7 @@ async def test_a_backlog_published_to_the_broker_is_drained_into_the_figures(
     await publish_envelope(amqp_url, envelopes[0], times=2)  # redelivered: counts once
 
     params = {"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat()}
-    for _ in range(150):
+    for _ in range(600):  # a loaded machine drains slowly
         figures = (await client.get("/api/analytics/summary", params=params, headers=admin)).json()
         if figures["paid_orders"] == 100:
             break

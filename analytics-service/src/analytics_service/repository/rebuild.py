@@ -1,4 +1,4 @@
-"""What `rebuild` reads and writes: the stored events in arrival order, and every derived table
+"""What `rebuild` reads and writes: the stored events, and every derived table
 emptied and written again in one transaction."""
 
 from collections.abc import AsyncIterator, Sequence
@@ -28,22 +28,12 @@ async def hold_events(conn: asyncpg.Connection) -> int:
     return count
 
 
-async def events(
-    conn: asyncpg.Connection, batch_size: int
-) -> AsyncIterator[Sequence[asyncpg.Record]]:
-    """The stored events in arrival order, `batch_size` at a time."""
-    after = 0
-    while True:
-        batch = await conn.fetch(
-            "SELECT seq, id, type, occurred_at, data FROM events "
-            "WHERE seq > $1 ORDER BY seq LIMIT $2",
-            after,
-            batch_size,
-        )
-        if not batch:
-            return
+async def events(conn: asyncpg.Connection, batch_size: int) -> AsyncIterator[list[asyncpg.Record]]:
+    """Every stored event, `batch_size` at a time, in no particular order (the fold does not
+    depend on it), through a cursor of the caller's transaction."""
+    cursor = await conn.cursor("SELECT id, type, occurred_at, data FROM events")
+    while batch := await cursor.fetch(batch_size):
         yield batch
-        after = batch[-1]["seq"]
 
 
 async def clear(conn: asyncpg.Connection) -> None:

@@ -62,10 +62,12 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "payment": ("order.created", "stock.insufficient", "order.cancelled"),
     "order": ("payment.success", "payment.failed", "payment.refunded", "stock.insufficient"),
+    # analytics keeps every event type (it is the platform's record).
     "analytics": (
         "user.registered",
         "product.created",
         "product.updated",
+        "product.deleted",
         "cart.updated",
         "order.created",
         "payment.success",

@@ -17,7 +17,17 @@ def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-Line = Annotated[str, AfterValidator(_collapsed)]
+# One line of visible text each, its runs of spaces made one. The constraints come before the
+# validator, so the published schema keeps them.
+Name = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=_LINE), AfterValidator(_collapsed)
+]
+Category = Annotated[
+    str, Field(min_length=1, max_length=60, pattern=_LINE), AfterValidator(_collapsed)
+]
+Keyword = Annotated[
+    str, Field(min_length=1, max_length=40, pattern=_LINE), AfterValidator(_collapsed)
+]
 Tone = Literal["friendly", "professional", "playful", "luxurious", "minimal"]
 
 
@@ -72,9 +82,9 @@ class Recommendations(BaseModel):
 class DescriptionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[Line, Field(min_length=1, max_length=200, pattern=_LINE)]
-    category: Annotated[Line, Field(min_length=1, max_length=60, pattern=_LINE)]
-    keywords: list[Annotated[Line, Field(min_length=1, max_length=40, pattern=_LINE)]] = Field(
+    name: Name
+    category: Category
+    keywords: list[Keyword] = Field(
         default_factory=list, max_length=10, description="Each appears in the text as written"
     )
     tone: Tone = "friendly"

@@ -104,6 +104,7 @@ class Gemini:
             response_mime_type="application/json",
             response_schema=schema,
             temperature=temperature,
+            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
         try:
             # The SDK's own timeout covers the HTTP exchange; this one also bounds what it

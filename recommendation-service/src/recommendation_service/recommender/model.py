@@ -22,10 +22,14 @@ BEST_SELLERS_KEPT = 500
 class BlendWeights:
     """How the signals mix (chosen with bench/recommendations.py, docs/performance.md)."""
 
-    content: float = 0.35
+    content: float = 0.1
     copurchase: float = 1.0
     popularity: float = 0.02  # a tie-break among neighbours, by log-popularity
     shrink: float = 1.0  # co-purchase damping: n shared orders weigh n / (n + shrink)
+    # Content similarity speaks for a product in proportion to how little its orders say:
+    # its weight is scaled by evidence / (evidence + paid orders holding the product), so a
+    # new product's neighbours are its look-alikes and a best seller's what is bought with it.
+    evidence: float = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +171,9 @@ def build_snapshot(
     index = {item.product_id: i for i, item in enumerate(items)}
     bought = co_purchases(baskets, index, weights.shrink)
     content = content_neighbours(items, k) if weights.content > 0 else sparse.csr_matrix((n, n))
+    if weights.evidence != float("inf"):
+        confidence = weights.evidence / (weights.evidence + bought.orders_per_product)
+        content = sparse.csr_matrix(content.multiply(confidence[:, None]))
     copurchase = bought.similarity if weights.copurchase > 0 else sparse.csr_matrix((n, n))
     blended = (weights.content * content + weights.copurchase * copurchase).tocsr()
     lift = np.log1p(bought.orders_per_product)

@@ -42,9 +42,11 @@ ANALYZER = "shop_english"
 # and attribute values (measured in bench/search_quality.py).
 FIELD_BOOSTS = (("name", 4.0), ("category_words", 2.0), ("body", 1.0))
 TEXT_FIELDS = tuple(field for field, _ in FIELD_BOOSTS)
-# A half-typed last word: its most frequent completions are scored as words (BM25); every
-# other completion matches with this constant score (times the field's weight).
+# A half-typed last word: its most frequent completions score up to COMPLETION_SCORE, by how
+# many products hold them; every other completion matches with OTHER_COMPLETION_SCORE (each
+# times the field's weight).
 PREFIX_EXPANSIONS = 8
+COMPLETION_SCORE = 2.0
 OTHER_COMPLETION_SCORE = 0.2
 MAX_CATEGORIES = 10_000
 WRITER_HEAP_BYTES = 64 * 2**20
@@ -206,9 +208,17 @@ class CatalogIndex:
         *,
         any_word: bool = False,
     ) -> Query:
-        occur = Occur.Should if any_word else Occur.Must
+        # A word with digits (a model number, a size) ranks but does not filter, unless all
+        # words have digits: "nova smartphone e302" shows the E302 first, then the others.
+        plain = any(w.typed.isalpha() for w in words)
         return Query.boolean_query(
-            [(occur, self._word(searcher, w, w.typed in fuzzy)) for w in words]
+            [
+                (
+                    Occur.Should if any_word or (plain and not w.typed.isalpha()) else Occur.Must,
+                    self._word(searcher, w, w.typed in fuzzy),
+                )
+                for w in words
+            ]
         )
 
     def _word(self, searcher: tantivy.Searcher, word: _Word, fuzzy: bool) -> Query:
@@ -221,25 +231,25 @@ class CatalogIndex:
             if word.last:
                 options.extend(self._completions(searcher, field, word))
             if fuzzy:
-                typos = max_typos(word.typed)
-                for text in {word.typed, word.stem or word.typed}:
-                    options.append(
-                        Query.fuzzy_term_query(SCHEMA, field, text, typos, True, word.last)
-                    )
+                options.extend(_spellings(field, word))
             per_field.append((Occur.Should, Query.boost_query(_any(options), boost)))
         return Query.boolean_query(per_field)
 
     def _completions(self, searcher: tantivy.Searcher, field: str, word: _Word) -> list[Query]:
-        prefix = (
-            word.stem if word.stem is not None and len(word.stem) < len(word.typed) else word.typed
-        )
-        frequent = searcher.terms_with_prefix(field, prefix, limit=PREFIX_EXPANSIONS)
+        """The words the typed one may be the start of: the most frequent score most (`tab`
+        is more likely "tablet" than "tabletop"), the rare rest a little."""
+        frequent = searcher.terms_with_prefix(field, word.typed, limit=PREFIX_EXPANSIONS)
+        most = max((count for _, count in frequent), default=1)
         completions = [
-            Query.term_query(SCHEMA, field, term) for term, _ in frequent if term != word.stem
+            Query.const_score_query(
+                Query.term_query(SCHEMA, field, term), COMPLETION_SCORE * count / most
+            )
+            for term, count in frequent
+            if term != word.stem
         ]
         completions.append(
             Query.const_score_query(
-                Query.regex_query(SCHEMA, field, f"{prefix}.*"), OTHER_COMPLETION_SCORE
+                Query.regex_query(SCHEMA, field, f"{word.typed}.*"), OTHER_COMPLETION_SCORE
             )
         )
         return completions
@@ -249,7 +259,7 @@ class CatalogIndex:
         for field in TEXT_FIELDS:
             if word.stem is not None and searcher.doc_freq(field, word.stem):
                 return True
-            if word.last and searcher.terms_with_prefix(field, word.stem or word.typed, limit=1):
+            if word.last and searcher.terms_with_prefix(field, word.typed, limit=1):
                 return True
         return False
 
@@ -358,6 +368,17 @@ def _nearest(word: _Word, candidates: Iterable[str]) -> str | None:
         if distance <= budget and (best is None or distance < best[0]):
             best = (distance, candidate)
     return best[1] if best is not None else None
+
+
+def _spellings(field: str, word: _Word) -> list[Query]:
+    """The indexed words within the word's typo budget of it (as typed, or as stemmed: a typo
+    can change the stem), the nearer ones scoring more."""
+    spellings = []
+    for typos in range(1, max_typos(word.typed) + 1):
+        for text in {word.typed, word.stem or word.typed}:
+            near = Query.fuzzy_term_query(SCHEMA, field, text, typos, True, False)
+            spellings.append(Query.const_score_query(near, 1.0 / typos))
+    return spellings
 
 
 def _any(options: Sequence[Query]) -> Query:

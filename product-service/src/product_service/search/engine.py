@@ -1,17 +1,13 @@
 """The catalog's search index: a tantivy index in memory, one per replica, built from the live
-products and written to as they change (`live.py`).
-
-A product is one document: its name, its category's words, and its description with its
-attribute values as three text fields (English stemming, stop words dropped); its category,
-price, stock, date and lower-case name as fast fields for the filters, the facets and the
-sorts; its id as a term (to replace or delete it) and as two fast fields (to read a page's ids
-without the document store).
+products and written to as they change (`live.py`); a product is one document
+(`documents.py`).
 
 A search with words runs up to three passes, each only when the one before matched nothing:
 1. every word, the last also as a prefix (`wirel head` finds "Wireless Headphones" while
    typing), scored by BM25 with field weights (name above category above the rest);
-2. every word or a spelling within one typo (two in a word of more than five letters) of it
-   (`hedphones` finds "headphones"); the words corrected are read from the best match;
+2. each misspelt word as the best match spells it: that product has every word, or a
+   spelling within one typo (two in a word of more than five letters) of it, nearer ones
+   first (`hedphones` → headphones); then the corrected words as in 1;
 3. any of those words, best matches first (`cheap headphones` still finds headphones).
 """
 
@@ -20,12 +16,21 @@ import uuid
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
+from product_service.search.documents import (
+    ANALYZER,
+    FIELD_BOOSTS,
+    SCHEMA,
+    TEXT_FIELDS,
+    IndexedProduct,
+    analyzer,
+    document,
+    stem_of,
+)
 from product_service.search.query import (
     MIN_CORRECTABLE_LENGTH,
     CategoryStats,
@@ -37,11 +42,6 @@ from product_service.search.query import (
     max_typos,
 )
 
-ANALYZER = "shop_english"
-# Relevance: a word in the name counts most, then in the category, then in the description
-# and attribute values (measured in bench/search_quality.py).
-FIELD_BOOSTS = (("name", 4.0), ("category_words", 2.0), ("body", 1.0))
-TEXT_FIELDS = tuple(field for field, _ in FIELD_BOOSTS)
 # A half-typed last word: its most frequent completions score up to COMPLETION_SCORE, by how
 # many products hold them; every other completion matches with OTHER_COMPLETION_SCORE (each
 # times the field's weight).
@@ -50,24 +50,7 @@ COMPLETION_SCORE = 2.0
 OTHER_COMPLETION_SCORE = 0.2
 MAX_CATEGORIES = 10_000
 WRITER_HEAP_BYTES = 64 * 2**20
-_LOW_64 = 2**64 - 1
 _WORD = re.compile(r"[^\W_]+")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class IndexedProduct:
-    """What the index holds of a live product (repository.INDEXED_COLUMNS)."""
-
-    id: uuid.UUID
-    name: str
-    description: str
-    category: str
-    attributes: dict[str, Any]
-    price_cents: int
-    stock: int
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -75,64 +58,6 @@ class Found:
     product_ids: list[uuid.UUID]
     facets: FacetCounts
     corrected: str | None = None
-
-
-def analyzer() -> tantivy.TextAnalyzer:
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stopword("english"))
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
-def _schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", tokenizer_name="raw", index_option="basic")
-    builder.add_unsigned_field("id_high", fast=True)
-    builder.add_unsigned_field("id_low", fast=True)
-    for field in TEXT_FIELDS:
-        # Stored for the correction shown after a typo; term frequencies, no positions.
-        builder.add_text_field(field, stored=True, tokenizer_name=ANALYZER, index_option="freq")
-    builder.add_text_field("category", tokenizer_name="raw", fast=True, index_option="basic")
-    builder.add_text_field("sort_name", tokenizer_name="raw", fast=True, index_option="basic")
-    builder.add_integer_field("price", indexed=True, fast=True)
-    builder.add_integer_field("price_key", fast=True)  # price, then the id's leading bits
-    builder.add_integer_field("stock", indexed=True, fast=True)
-    builder.add_integer_field("created", fast=True)  # microseconds since 1970
-    return builder.build()
-
-
-SCHEMA = _schema()
-_ANALYZER = analyzer()
-
-
-def stem_of(word: str) -> str | None:
-    """The term a word is indexed as; None for a stop word."""
-    tokens = _ANALYZER.analyze(word)
-    return tokens[0] if tokens else None
-
-
-def _document(product: IndexedProduct) -> tantivy.Document:
-    number = product.id.int
-    values = [v for v in product.attributes.values() if isinstance(v, str)]
-    doc = tantivy.Document()
-    doc.add_text("id", str(product.id))
-    doc.add_unsigned("id_high", number >> 64)
-    doc.add_unsigned("id_low", number & _LOW_64)
-    doc.add_text("name", product.name)
-    doc.add_text("category_words", product.category.replace("-", " "))
-    doc.add_text("body", " ".join([product.description, *values]))
-    doc.add_text("category", product.category)
-    doc.add_text("sort_name", product.name.lower())
-    doc.add_integer("price", product.price_cents)
-    # Ties of price go by id, as pages must not repeat or skip a product.
-    doc.add_integer("price_key", product.price_cents << 31 | number >> 97)
-    doc.add_integer("stock", product.stock)
-    doc.add_integer("created", (product.created_at - _EPOCH) // _MICROSECOND)
-    return doc
 
 
 @dataclass(frozen=True)
@@ -168,7 +93,7 @@ class CatalogIndex:
     def add(self, products: Iterable[IndexedProduct]) -> None:
         """New products, searchable from the next commit (a build adds every product so)."""
         for product in products:
-            self._writer.add_document(_document(product))
+            self._writer.add_document(document(product))
 
     def commit(self) -> None:
         self._writer.commit()
@@ -191,14 +116,14 @@ class CatalogIndex:
             return found
         unknown = [w for w in words if not self._known(searcher, w)]
         fuzzy = {w.typed for w in unknown if len(w.typed) >= MIN_CORRECTABLE_LENGTH}
-        query = self._text(searcher, words, fuzzy)
-        if fuzzy:
-            found, matched = self._answer(searcher, query, request)
+        corrected = self._corrected(searcher, words, fuzzy) if fuzzy else words
+        if corrected != words:
+            found, matched = self._answer(searcher, self._text(searcher, corrected), request)
         if not matched and len(words) > 1:
-            query = self._text(searcher, words, fuzzy, any_word=True)
+            query = self._text(searcher, corrected, any_word=True)
             found, matched = self._answer(searcher, query, request)
-        correction = self._correction(searcher, query, words, fuzzy) if matched and fuzzy else None
-        return Found(found.product_ids, found.facets, correction)
+        shown = " ".join(w.typed for w in corrected) if matched and corrected != words else None
+        return Found(found.product_ids, found.facets, shown)
 
     def _text(
         self,
@@ -247,11 +172,8 @@ class CatalogIndex:
             for term, count in frequent
             if term != word.stem
         ]
-        completions.append(
-            Query.const_score_query(
-                Query.regex_query(SCHEMA, field, f"{word.typed}.*"), OTHER_COMPLETION_SCORE
-            )
-        )
+        every = Query.phrase_prefix_query(SCHEMA, field, [word.typed])  # a term range
+        completions.append(Query.const_score_query(every, OTHER_COMPLETION_SCORE))
         return completions
 
     def _known(self, searcher: tantivy.Searcher, word: _Word) -> bool:
@@ -263,33 +185,34 @@ class CatalogIndex:
                 return True
         return False
 
-    def _correction(
-        self,
-        searcher: tantivy.Searcher,
-        query: Query,
-        words: Sequence[_Word],
-        fuzzy: AbstractSet[str],
-    ) -> str | None:
-        """The words as corrected in the best match: each misspelt word as the nearest word
-        of that product's name, category or description; None when none was."""
-        hits = searcher.search(query, 1, count=False).hits
+    def _corrected(
+        self, searcher: tantivy.Searcher, words: Sequence[_Word], fuzzy: AbstractSet[str]
+    ) -> list[_Word]:
+        """The words, each misspelt one as the best match spells it: the nearest word of that
+        product's name, else its category, else its description (the product is the best
+        match with every misspelt word within its typo budget, nearer spellings first; with
+        all the words if any product has them all, otherwise with any)."""
+        hits = []
+        for any_word in (False, True):
+            query = self._text(searcher, words, fuzzy, any_word=any_word)
+            hits = searcher.search(query, 1, count=False).hits
+            if hits or len(words) == 1:
+                break
         if not hits:
-            return None
+            return list(words)
         stored = searcher.doc(hits[0][1]).to_dict()
-        known = [
-            word.lower()
+        texts = [
+            [w.lower() for text in stored.get(field, []) for w in _WORD.findall(text)]
             for field in TEXT_FIELDS
-            for text in stored.get(field, [])
-            for word in _WORD.findall(text)
         ]
-        shown, changed = [], False
+        corrected = []
         for word in words:
-            best = word.typed
             if word.typed in fuzzy:
-                best = _nearest(word, known) or word.typed
-            changed |= best != word.typed
-            shown.append(best)
-        return " ".join(shown) if changed else None
+                spelt = next(filter(None, (_nearest(word, text) for text in texts)), None)
+                if spelt is not None and spelt != word.typed:
+                    word = _Word(spelt, stem_of(spelt), word.last)
+            corrected.append(word)
+        return corrected
 
     def _answer(
         self,
@@ -357,6 +280,8 @@ def _nearest(word: _Word, candidates: Iterable[str]) -> str | None:
     best: tuple[int, str] | None = None
     budget = max_typos(word.typed)
     for candidate in candidates:
+        if abs(len(candidate) - len(word.typed)) > budget and not word.last:
+            continue
         if word.last and candidate.startswith(word.typed):
             distance = 0
         else:
@@ -371,13 +296,15 @@ def _nearest(word: _Word, candidates: Iterable[str]) -> str | None:
 
 
 def _spellings(field: str, word: _Word) -> list[Query]:
-    """The indexed words within the word's typo budget of it (as typed, or as stemmed: a typo
-    can change the stem), the nearer ones scoring more."""
+    """The indexed words within the word's typo budget of it as typed, or one typo of it as
+    stemmed (a typo can change the stem); nearer ones score more."""
     spellings = []
     for typos in range(1, max_typos(word.typed) + 1):
-        for text in {word.typed, word.stem or word.typed}:
-            near = Query.fuzzy_term_query(SCHEMA, field, text, typos, True, False)
-            spellings.append(Query.const_score_query(near, 1.0 / typos))
+        near = Query.fuzzy_term_query(SCHEMA, field, word.typed, typos, True, False)
+        spellings.append(Query.const_score_query(near, 1.0 / typos))
+    if word.stem is not None and word.stem != word.typed:
+        near = Query.fuzzy_term_query(SCHEMA, field, word.stem, 1, True, False)
+        spellings.append(Query.const_score_query(near, 1.0))
     return spellings
 
 

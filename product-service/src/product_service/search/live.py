@@ -33,7 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import repository
 from product_service.errors import SearchStarting
-from product_service.search.engine import CatalogIndex, Found, IndexedProduct
+from product_service.search.documents import IndexedProduct
+from product_service.search.engine import CatalogIndex, Found
 from product_service.search.fragments import ProductFragments
 from product_service.search.query import SearchRequest
 

@@ -52,6 +52,9 @@ class KitState:
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # What else must be ready before `/ready` says so (e.g. an index built at start): a name
+    # and a check, true once ready. Set by a service's startup hooks.
+    readiness: dict[str, Callable[[], bool]] = field(default_factory=dict)
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
 
@@ -188,8 +191,8 @@ def health_router(*, database: bool, metrics: bool = True) -> APIRouter:
 
     @router.get(
         "/ready",
-        summary="The service's database and broker are reachable",
-        responses={503: {"description": "A dependency is down"}},
+        summary="Reachable dependencies, and what the service builds at start is built",
+        responses={503: {"description": "A dependency is down, or the service is starting"}},
     )
     async def ready(request: Request) -> JSONResponse:
         kit: KitState = request.app.state.kit
@@ -204,6 +207,8 @@ def health_router(*, database: bool, metrics: bool = True) -> APIRouter:
                 checks["database"] = "down"
         if kit.broker is not None:
             checks["broker"] = "up" if not kit.broker.is_closed else "down"
+        for name, check in kit.readiness.items():
+            checks[name] = "up" if check() else "starting"
         try:
             assert kit.redis is not None
             await asyncio.wait_for(kit.redis.ping(), 2)

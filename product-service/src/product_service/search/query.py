@@ -1,18 +1,12 @@
-"""What a search means, apart from SQL: the words of a query, the text-search query built from
-them, and the facets assembled from per-category counts.
+"""What a search means, apart from the engine: the words of a query, its filters and sort, and
+the facets assembled from per-category counts.
 
-A query is cut into words of letters and digits only, so nothing a shopper types can reach the
-tsquery syntax (`&`, `|`, `!`, `:`, `*`, quotes, parentheses are separators). The query is passed
-to `to_tsquery` as a bound parameter, never pasted into SQL.
-
-Strategy (service.search runs the passes, each only when the one before found nothing):
-1. every word, the last one as a prefix (`wirel head` finds "Wireless Headphones" while typing);
-2. every word or its nearest known spellings (`hedphones` finds "headphones");
-3. any of those words, best matches first (`cheap headphones` still finds headphones).
+A query is cut into words of letters and digits only, so no query syntax of any kind reaches
+the engine (`&`, `|`, `!`, `:`, `*`, quotes, parentheses are separators).
 """
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,12 +14,11 @@ from product_service.catalog_rules import category_key
 
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 40
-# Words shorter than this are not spell-corrected: trigrams of short words match noise.
+# Words shorter than this are not spell-corrected: one typo away from a short word is mostly
+# another real word.
 MIN_CORRECTABLE_LENGTH = 4
 
 _WORD = re.compile(r"[^\W_]+")
-
-MIN_TERM_LENGTH = 3  # shorter words are not worth correcting towards
 
 SortOrder = Literal["relevance", "price_asc", "price_desc", "newest", "name"]
 
@@ -42,67 +35,6 @@ def words_of(text: str | None) -> list[str]:
         if len(found) == MAX_WORDS:
             break
     return found
-
-
-def vocabulary_of(texts: Iterable[str]) -> set[str]:
-    """The words of a product that typo correction may suggest: words of letters only (a
-    model number like k512 is typed exactly or not at all)."""
-    return {
-        word
-        for text in texts
-        for word in _WORD.findall(text.lower())
-        if MIN_TERM_LENGTH <= len(word) <= MAX_WORD_LENGTH and word.isalpha()
-    }
-
-
-@dataclass(frozen=True)
-class Term:
-    """One operand of a text-search query: a typed word, as a prefix or whole."""
-
-    word: str
-    prefix: bool = False
-
-    @property
-    def text(self) -> str:
-        return f"{self.word}:*" if self.prefix else self.word
-
-
-@dataclass(frozen=True)
-class WordQuery:
-    """A text-search query of the one shape the service asks: groups of alternative words,
-    all groups required (`&`) or any (`|`). `text` is what `to_tsquery` parses; the search
-    index answers the same structure without parsing it."""
-
-    groups: tuple[tuple[Term, ...], ...]
-    any_group: bool = False
-    parenthesised: bool = False
-
-    @property
-    def text(self) -> str:
-        joined = [" | ".join(term.text for term in group) for group in self.groups]
-        if self.parenthesised:
-            joined = [f"({group})" for group in joined]
-        return (" | " if self.any_group else " & ").join(joined)
-
-
-def all_words(words: Sequence[str], *, prefix_last: bool = True) -> WordQuery:
-    """Every word; the last as a prefix."""
-    last = len(words) - 1
-    return WordQuery(
-        tuple((Term(word, prefix_last and i == last),) for i, word in enumerate(words))
-    )
-
-
-def corrected(
-    words: Sequence[str], spellings: dict[str, list[str]], *, any_word: bool = False
-) -> WordQuery:
-    """Each word (the last as a prefix) or one of its known spellings; all of the words or
-    any."""
-    groups = []
-    for position, word in enumerate(words, start=1):
-        typed = Term(word, prefix=position == len(words))
-        groups.append((typed, *(Term(s) for s in spellings.get(word, []) if s != word)))
-    return WordQuery(tuple(groups), any_group=any_word, parenthesised=True)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -124,22 +56,6 @@ def edit_distance(a: str, b: str) -> int:
 def max_typos(word: str) -> int:
     """How many typos a correction may assume: one in a short word, two in a longer one."""
     return 1 if len(word) <= 5 else 2
-
-
-def best_spellings(word: str, candidates: Sequence[str]) -> list[str]:
-    """The candidates nearest to `word` within its typo budget: all equally near ones, in the
-    order given (most similar first)."""
-    distances = {c: edit_distance(word, c) for c in candidates if c != word}
-    allowed = [d for d in distances.values() if d <= max_typos(word)]
-    if not allowed:
-        return []
-    best = min(allowed)
-    return [c for c, d in distances.items() if d == best]
-
-
-def shown_correction(words: Sequence[str], spellings: dict[str, list[str]]) -> str:
-    """The words searched instead, for "showing results for …"."""
-    return " ".join((spellings.get(word) or [word])[0] for word in words)
 
 
 @dataclass(frozen=True)

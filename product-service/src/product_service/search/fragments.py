@@ -4,13 +4,11 @@ needs neither a PostgreSQL round trip nor pydantic per product; the rest are rea
 kept (the least recently shown forgotten past `max_products`).
 
 A fragment is dropped as soon as this replica's search index learns that its product changed
-(`LiveSearchIndex`: this process's own commits, and the notifications of `product_search`'s
-changes from every replica). That covers every field a page shows, since each change of one
-rewrites the product's search row in the same transaction: an update of any editable field
-(`save_product` writes the row again even when only the description, picture or attributes
-changed), a deletion (deletes the row), a stock level (`set_stock` updates it), a bulk load
-(rewrites every row: a notification of everything). Everything is dropped when the index stops
-listening, since notifications may then be missed.
+(`LiveSearchIndex`: this process's own commits, and the notifications of every change of a
+`products` row, from every replica). That covers every field a page shows: an update of any
+editable field, a deletion (it sets `deleted_at`), a stock level, a bulk load (a notification
+of everything). Everything is dropped when the index stops listening, since notifications may
+then be missed, and when it is built again.
 
 A product read from PostgreSQL while it was being changed may be older than the change whose
 notification arrives during the read: a read is kept only if no change of any product arrived

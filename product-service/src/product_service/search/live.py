@@ -1,19 +1,21 @@
-"""The search index of this replica, kept in step with `product_search`, which stays the
-source of truth.
+"""The search index of this replica, kept in step with `products`, which stays the source of
+truth.
 
-- Start: LISTEN on a connection of its own, then load every row (a change committed in
-  between is both loaded and announced; applying it twice changes nothing).
-- A notification names the changed ids (or `*`, everything: a bulk load or a truncate): they
-  are re-read and applied in the background. This replica's own changes are marked as
-  changed when they commit (`mark_changed_after_commit`), and a search applies whatever is
-  marked before it answers, so a replica always shows its own changes at once.
-- A lost listener connection (or one that stops answering) means missed notifications: the
-  index is dropped, and rebuilt once listening again.
-- The shown products' JSON (`search_fragments`) is kept here too: every change the index
-  learns of drops its product's, a reload or a lost connection drops all.
-- Until the index is loaded, while it is rebuilt after a lost connection, and for a query it
-  cannot answer exactly (search_terms.resolve), `search` returns None and the caller runs the
-  search in PostgreSQL.
+- Start: LISTEN on a connection of its own, then build the index from every live product (a
+  change committed in between is both read and announced; applying it twice changes
+  nothing). Until that first build is done the replica is not ready (`/ready`) and a search
+  is refused with 503.
+- A notification names the changed ids (or `*`, everything: a bulk load or a truncate). The
+  ids gathered while a commit runs are re-read and written in the next one, so a burst of
+  changes costs a few commits, not one each.
+- This replica's own changes are marked as changed when they commit (`mark_changed_after_
+  commit`); a write's response waits until they are searchable here (`routes.py`), and a
+  search first applies any of them still pending (a stock level from an event).
+- A lost listener connection (or one that stops answering) may have missed notifications: the
+  replica keeps answering from the index it has, listens again, builds a new index from
+  every product and swaps it in.
+- The shown products' JSON (`fragments.py`) is kept here too: every change the index learns
+  of drops its product's, a rebuild drops all.
 """
 
 import asyncio
@@ -30,10 +32,11 @@ from service_kit.pg import Tx, after_commit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_service import repository
-from product_service.search import Filters, SortOrder, WordQuery
-from product_service.search_fragments import ProductFragments
-from product_service.search_index import IndexedRow, SearchIndex
-from product_service.search_terms import LexemeCache, resolve
+from product_service.errors import SearchStarting
+from product_service.search.documents import IndexedProduct
+from product_service.search.engine import CatalogIndex, Found
+from product_service.search.fragments import ProductFragments
+from product_service.search.query import SearchRequest
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +44,14 @@ log = logging.getLogger(__name__)
 INFO_KEY = "search_index"
 # How often the listener connection is checked when nothing arrives.
 PING_SECONDS = 5.0
-# Dead slots (replaced versions) that make a full reload worth it.
-MIN_DEAD_FOR_RELOAD = 5_000
-# Products whose page JSON is kept (~750 bytes each, ~1 kB with the dictionary's share).
+# Products whose page JSON is kept (~880 bytes each).
 FRAGMENT_PRODUCTS = 20_000
+# Products read from PostgreSQL per round trip of a build.
+BUILD_BATCH = 10_000
 
 INDEXED_PRODUCTS = Gauge("product_search_index_products", "Products in the search index")
 INDEX_LOAD_SECONDS = Gauge(
-    "product_search_index_load_seconds", "Duration of the search index's last full load"
+    "product_search_index_load_seconds", "Duration of the search index's last full build"
 )
 
 
@@ -58,14 +61,15 @@ class LiveSearchIndex:
     ) -> None:
         self.dsn = dsn
         self.pool = pool
-        self.index: SearchIndex | None = None
+        self.index: CatalogIndex | None = None
         self.fragments = ProductFragments(fragment_products)
-        self.exact_name_order = True
-        self.lexemes = LexemeCache()
-        self.loads = 0  # full loads done (tests and operators read it)
+        self.loads = 0  # full builds done (tests and operators read it)
         self._pending: set[UUID] = set()
-        self._reload_wanted = False
-        self._reloading = False
+        # This process's own changes: how many were marked, and how many of those are
+        # searchable (a search waits until they all are).
+        self._own_marked = 0
+        self._own_applied = 0
+        self._rebuild_wanted = False
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._listener: asyncpg.Connection | None = None
@@ -73,7 +77,7 @@ class LiveSearchIndex:
 
     @property
     def ready(self) -> bool:
-        return self.index is not None and not self._reloading
+        return self.index is not None
 
     # Lifecycle
 
@@ -91,7 +95,7 @@ class LiveSearchIndex:
         deadline = time.monotonic() + timeout
         while not self.ready:
             if time.monotonic() > deadline:
-                raise TimeoutError("the search index is not loaded")
+                raise TimeoutError("the search index is not built")
             await asyncio.sleep(0.01)
 
     def drop_listener(self) -> None:
@@ -104,16 +108,14 @@ class LiveSearchIndex:
         while True:
             try:
                 await self._listen()
-                await self._reload()
+                await self.rebuild()
                 delay = 0.5
                 await self._follow()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("search index: lost step with the database; rebuilding", exc_info=True)
-            self.index = None
             self.fragments.clear()
-            INDEXED_PRODUCTS.set(0)
             await self._close_listener()
             await asyncio.sleep(delay)
             delay = min(10.0, delay * 2)
@@ -122,7 +124,7 @@ class LiveSearchIndex:
         listener = await asyncpg.connect(self.dsn)
         self._listener = listener
         listener.add_termination_listener(lambda _: self._wake.set())
-        await listener.add_listener(repository.SEARCH_ROWS_CHANNEL, self._notified)
+        await listener.add_listener(repository.PRODUCTS_CHANNEL, self._notified)
 
     async def _close_listener(self) -> None:
         listener, self._listener = self._listener, None
@@ -132,7 +134,7 @@ class LiveSearchIndex:
 
     def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         if payload == "*":
-            self._reload_wanted = True
+            self._rebuild_wanted = True
             self.fragments.clear()
         else:
             changed = [UUID(part) for part in payload.split(",")]
@@ -148,97 +150,77 @@ class LiveSearchIndex:
             listener = self._listener
             if listener is None or listener.is_closed():
                 raise ConnectionError("the search index's listener connection closed")
-            if not self._pending and not self._reload_wanted:
+            if not self._pending and not self._rebuild_wanted:
                 await asyncio.wait_for(listener.fetchval("SELECT 1"), PING_SECONDS)
-            index = self.index
-            if self._reload_wanted or (
-                index is not None and index.dead > max(MIN_DEAD_FOR_RELOAD, len(index) // 4)
-            ):
-                await self._reload()
+            if self._rebuild_wanted:
+                await self.rebuild()
             await self.refresh()
 
-    async def _reload(self) -> None:
-        """Every row again; PostgreSQL answers the searches meanwhile."""
+    async def rebuild(self) -> None:
+        """A new index of every live product, swapped in when complete (the old one, if any,
+        answers meanwhile)."""
         started = time.monotonic()
         async with self._lock:
-            self._reload_wanted = False
-            self._reloading = True
+            self._rebuild_wanted = False
             # Changes made before listening started were never announced.
             self.fragments.clear()
-            try:
-                async with self.pool.acquire() as conn:
-                    self.exact_name_order = await repository.orders_text_by_code_point(conn)
-                    records = await repository.search_rows(conn)
-                rows = [IndexedRow(*record) for record in records]
-                del records
-                # In a thread: the event loop keeps serving (PostgreSQL answers searches).
-                self.index = await asyncio.to_thread(SearchIndex.build, rows)
-            finally:
-                self._reloading = False
+            index = CatalogIndex()
+            async with self.pool.acquire() as conn, conn.transaction(readonly=True):
+                batches = repository.indexed_products(conn, BUILD_BATCH)
+                async for records in batches:
+                    products = [IndexedProduct(*record) for record in records]
+                    # Tokenising and indexing in a thread: the event loop keeps serving.
+                    await asyncio.to_thread(index.add, products)
+            await asyncio.to_thread(index.commit)
+            self.index = index
         self.loads += 1
         INDEX_LOAD_SECONDS.set(time.monotonic() - started)
-        INDEXED_PRODUCTS.set(len(self.index))
+        INDEXED_PRODUCTS.set(len(index))
         log.info(
-            "search index loaded",
-            extra={"products": len(self.index), "seconds": round(time.monotonic() - started, 2)},
+            "search index built",
+            extra={"products": len(index), "seconds": round(time.monotonic() - started, 2)},
         )
 
     # Changes
 
-    def mark_changed(self, product_ids: Iterable[UUID]) -> None:
+    def mark_changed(self, product_ids: Iterable[UUID], *, own: bool = True) -> None:
         product_ids = list(product_ids)
         self._pending.update(product_ids)
+        if own:
+            self._own_marked += 1
         self.fragments.forget(product_ids)
         self._wake.set()
 
     async def refresh(self) -> None:
-        """Re-read the rows marked as changed and apply them."""
+        """Re-read the products marked as changed and write them in one commit."""
         async with self._lock:
             index = self.index
+            marked = self._own_marked
             if index is None or not self._pending:
+                self._own_applied = marked
                 return
             ids, self._pending = self._pending, set()
             try:
                 async with self.pool.acquire() as conn:
-                    records = await repository.search_rows_by_ids(conn, list(ids))
+                    records = await repository.indexed_products_by_ids(conn, list(ids))
+                products = [IndexedProduct(*record) for record in records]
+                gone = ids - {product.id for product in products}
+                await asyncio.to_thread(index.write, products, gone)
             except BaseException:
                 self._pending |= ids
                 raise
-            found = {record["id"] for record in records}
-            for record in records:
-                index.put(IndexedRow(*record))
-            for product_id in ids - found:
-                index.remove(product_id)
+            self._own_applied = marked
             INDEXED_PRODUCTS.set(len(index))
 
     # Searching
 
-    async def search(
-        self,
-        session: AsyncSession,
-        query: WordQuery,
-        filters: Filters,
-        sort: SortOrder,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[Any], list[UUID]] | None:
-        """The index's answer, or None where PostgreSQL must answer (see the module)."""
-        if not self.ready or (sort == "name" and not self.exact_name_order):
-            return None
-        words = [term.word for group in query.groups for term in group]
-        lexemes = await self.lexemes.lexemes(
-            words, lambda missing: repository.tsqueries_of(session, missing)
-        )
-        resolved = resolve(query, lexemes)
-        if resolved is None:
-            return None
-        if self._pending or self._lock.locked():
-            # Also when a refresh is under way: the rows it read are not applied yet.
-            await self.refresh()
+    async def search(self, request: SearchRequest) -> Found:
+        if self._own_applied < self._own_marked:
+            await self.refresh()  # this process's own changes first
         index = self.index
-        if index is None or not self.ready:
-            return None
-        return index.search(resolved, filters, sort, limit, offset)
+        if index is None:
+            raise SearchStarting()
+        return index.search(request)
 
 
 def mark_changed_after_commit(target: AsyncSession | Tx, product_id: UUID) -> None:

@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 
 PY_SOURCES := shared-contracts/src service-kit/src $(wildcard *-service/src) api-gateway/src
 
-.PHONY: run test install reset lint typecheck pytest contracts bench format
+.PHONY: run test install reset lint typecheck pytest contracts k8s bench format
 
 install:
 	@command -v $(PYTHON) >/dev/null || { echo "✗ The platform needs Python 3.11; install it with: sudo apt-get install python3.11" >&2; exit 1; }
@@ -43,6 +43,11 @@ format:
 contracts:
 	$(UV) run python -m shop_contracts.catalogue > docs/events.asyncapi.json
 	$(UV) run python -m service_kit.topology > broker-config/definitions.json
+	cp broker-config/definitions.json deploy/k8s/base/rabbitmq/definitions.json
+
+# Render deploy/k8s's per-service manifests from tools/platform_services.py.
+k8s:
+	$(UV) run python tools/k8s_manifests.py
 
 bench: install
 	$(UV) run python bench/gateway.py

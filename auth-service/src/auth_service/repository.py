@@ -208,3 +208,18 @@ async def add_signing_key(
         )
     )
     await session.flush()
+
+
+async def retire_signing_keys_except(session: AsyncSession, kid: str, algorithm: str) -> list[str]:
+    """Retire every active key of the algorithm but `kid`; their kids."""
+    result = await session.scalars(
+        update(SigningKey)
+        .where(
+            SigningKey.retired_at.is_(None),
+            SigningKey.algorithm == algorithm,
+            SigningKey.kid != kid,
+        )
+        .values(retired_at=func.now())
+        .returning(SigningKey.kid)
+    )
+    return list(result)

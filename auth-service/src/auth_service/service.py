@@ -299,6 +299,39 @@ async def load_signing_keys(session: AsyncSession, cipher: Fernet) -> KeySet:
     return KeySet(signing=signing, public_jwks=[key.public_jwk for key in keys])
 
 
+async def rotate_signing_key(session: AsyncSession, cipher: Fernet) -> str:
+    """Add a new signing key; its kid. Instances sign with it once restarted (the newest key
+    signs); the older keys stay in the JWKS, so the tokens they signed stay valid."""
+    await repo.lock_signing_keys(session)
+    pair = await asyncio.to_thread(SigningKeyPair.generate)
+    await repo.add_signing_key(
+        session,
+        kid=pair.kid,
+        algorithm=ACCESS_TOKEN_ALGORITHM,
+        private_key_encrypted=pair.encrypt(cipher),
+        public_jwk=pair.public_jwk,
+    )
+    return pair.kid
+
+
+class NewestKeyTooYoung(Exception):
+    """Tokens signed by an older key may still be valid."""
+
+
+async def retire_older_signing_keys(session: AsyncSession, min_age: timedelta) -> list[str]:
+    """Retire every key but the newest, once the newest is at least `min_age` old (the access
+    tokens' lifetime: by then no valid token was signed by an older key, if every instance was
+    restarted after the rotation). Their kids."""
+    await repo.lock_signing_keys(session)
+    keys = await repo.active_signing_keys(session, ACCESS_TOKEN_ALGORITHM)
+    if not keys:
+        return []
+    newest = keys[0]
+    if datetime.now(UTC) - newest.created_at < min_age:
+        raise NewestKeyTooYoung(newest.kid)
+    return await repo.retire_signing_keys_except(session, newest.kid, ACCESS_TOKEN_ALGORITHM)
+
+
 async def public_keys(session: AsyncSession) -> list[dict[str, Any]]:
     return [
         key.public_jwk for key in await repo.active_signing_keys(session, ACCESS_TOKEN_ALGORITHM)

@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PARTS = ROOT / "product-service/src/product_service/data/catalog_parts.json"
 RESULTS = ROOT / "bench/results"
 DEPTH = 50  # ranks looked at for MRR
+COLD = 3  # a product with fewer paid training orders than this is "new"
 
 console = Console()
 
@@ -244,12 +245,30 @@ def main() -> None:
         build_seconds[label] = seconds
         results[label] = score(snapshot_ranker(shop, snapshot), held_out, label)
 
+    sold = np.zeros(len(shop.items))
+    for order in train:
+        sold[list(order.products)] += 1
+    cold_pairs = [(a, b) for a, b in held_out if sold[a] < COLD]
+    cold: dict[str, dict[str, float]] = {}
+    cold["popularity"] = score(snapshot_ranker(shop, popular), cold_pairs, "cold popularity")
+    for label, weights in METHODS.items():
+        snapshot, _ = build(shop, train, weights)
+        cold[label] = score(snapshot_ranker(shop, snapshot), cold_pairs, f"cold {label}")
+
     table = Table(title="Held-out co-purchases (test split)")
     for column in ("method", "HitRate@4", "HitRate@10", "MRR"):
         table.add_column(column, justify="right" if column != "method" else "left")
     for label, r in results.items():
         table.add_row(label, f"{r['hit@4']:.3f}", f"{r['hit@10']:.3f}", f"{r['mrr']:.3f}")
     console.print(table)
+    cold_table = Table(
+        title=f"The {len(cold_pairs)} pairs whose first product had < {COLD} training orders"
+    )
+    for column in ("method", "HitRate@4", "HitRate@10", "MRR"):
+        cold_table.add_column(column, justify="right" if column != "method" else "left")
+    for label, r in cold.items():
+        cold_table.add_row(label, f"{r['hit@4']:.3f}", f"{r['hit@10']:.3f}", f"{r['mrr']:.3f}")
+    console.print(cold_table)
     blend, pop = results["blend"], results["popularity"]
     ratio = blend["hit@10"] / pop["hit@10"] if pop["hit@10"] else float("inf")
     beats = all(
@@ -299,6 +318,8 @@ def main() -> None:
                 "load_before": load,
                 "load_after": os.getloadavg(),
                 "test": results,
+                "test_new_products": cold,
+                "new_product_pairs": len(cold_pairs),
                 "validation_grid": sweep,
                 "build_cpu_seconds": build_seconds,
                 "related_lookup_us": lookup_us,

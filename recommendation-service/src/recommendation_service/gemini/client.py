@@ -10,14 +10,15 @@ import asyncio
 import logging
 import time
 from collections import deque
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import aiohttp
 import httpx
-from google import genai
-from google.genai import errors, types
 from prometheus_client import Counter
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from google.genai import types
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,10 @@ class Gemini:
         self.model = model
         self.timeout_ms = timeout_ms
         self.budget = CallBudget(calls_per_minute)
+        # Imported only with a key: the SDK costs seconds of CPU to import.
+        from google import genai
+        from google.genai import types
+
         self._client = genai.Client(
             api_key=api_key,
             http_options=types.HttpOptions(
@@ -98,6 +103,8 @@ class Gemini:
         return answer
 
     async def _generate(self, prompt: str, schema: type[M], temperature: float) -> M:
+        from google.genai import errors, types
+
         if not self.budget.take():
             raise GeminiUnavailable("budget", "per-minute call budget spent")
         config = types.GenerateContentConfig(
@@ -143,7 +150,9 @@ def fallback(purpose: str, exc: GeminiUnavailable) -> None:
     )
 
 
-def _blocked(response: types.GenerateContentResponse) -> bool:
+def _blocked(response: "types.GenerateContentResponse") -> bool:
+    from google.genai import types
+
     feedback = response.prompt_feedback
     if feedback is not None and feedback.block_reason is not None:
         return True

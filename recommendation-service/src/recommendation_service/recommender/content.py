@@ -5,7 +5,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from recommendation_service.recommender.catalog import CatalogItem
 
@@ -26,6 +25,10 @@ def content_neighbours(items: Sequence[CatalogItem], k: int) -> sparse.csr_matri
     n = len(items)
     if n < 2:
         return sparse.csr_matrix((n, n), dtype=np.float32)
+    # Imported on first use: scikit-learn costs seconds of CPU to import, which a service
+    # starting on an empty catalog (a fresh install, the tests' fleet) need not spend.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
     )

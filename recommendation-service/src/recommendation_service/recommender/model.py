@@ -24,7 +24,7 @@ class BlendWeights:
 
     content: float = 0.1
     copurchase: float = 1.0
-    popularity: float = 0.02  # a tie-break among neighbours, by log-popularity
+    popularity: float = 0.1  # among neighbours, the better sellers first (log-popularity)
     shrink: float = 1.0  # co-purchase damping: n shared orders weigh n / (n + shrink)
     # Content similarity speaks for a product in proportion to how little its orders say:
     # its weight is scaled by evidence / (evidence + paid orders holding the product), so a

@@ -277,6 +277,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--backlog", type=int, default=100_000)
     parser.add_argument("--skip-ingestion", action="store_true")
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="measure the reads again on the events a previous run left (no loading, no ingestion)",
+    )
     args = parser.parse_args()
     about = machine()
     about["load_average_at_start"] = os.getloadavg()
@@ -290,10 +295,16 @@ def main() -> None:
         tmp = Path(tmp_name)
         server, jwks_url = jwks_server(minter, tmp)
         try:
-            asyncio.run(prepare_database(settings(DATABASE), ROOT / "analytics-service"))
+            if args.reads_only:
+                size = asyncio.run(stored_events(DATABASE))
+                print(f"\n== {size:,} stored events (left by a previous run)", flush=True)
+                reads.extend(measure_reads(size, args, amqp_url, jwks_url, minter, tmp))
+            else:
+                asyncio.run(prepare_database(settings(DATABASE), ROOT / "analytics-service"))
             stream = shop_events(seed=7, now=datetime.now(UTC))
             stored = 0
-            for size in sorted(int(s) for s in args.sizes.split(",")):
+            sizes = [] if args.reads_only else sorted(int(s) for s in args.sizes.split(","))
+            for size in sizes:
                 print(f"\n== {size:,} stored events", flush=True)
                 began = time.monotonic()
                 asyncio.run(store(DATABASE, stream, size - stored, f"{size - stored:,} events"))
@@ -307,7 +318,7 @@ def main() -> None:
                 )
                 print(f"   stored and rebuilt in {loads[-1]['seconds']}s", flush=True)
                 reads.extend(measure_reads(size, args, amqp_url, jwks_url, minter, tmp))
-            if not args.skip_ingestion:
+            if not (args.skip_ingestion or args.reads_only):
                 print(f"\n== ingestion of a {args.backlog:,}-event backlog", flush=True)
                 ingestion = measure_ingestion(args.backlog, amqp_url, jwks_url, tmp)
                 print(f"   {ingestion}", flush=True)

@@ -29,9 +29,12 @@ def fleet() -> Iterator[Fleet]:
     if missing:
         pytest.fail(f"services missing from the checkout: {sorted(missing)}")
     fleet.prepare()
-    fleet.start_all()
-    yield fleet
-    fleet.stop_all()
+    try:
+        # A loaded machine can take minutes to start seven Python processes.
+        fleet.start_all(timeout=240)
+        yield fleet
+    finally:
+        fleet.stop_all()
 
 
 @pytest.fixture

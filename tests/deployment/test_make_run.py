@@ -327,6 +327,8 @@ def test_a_taken_port_is_named_with_the_process_holding_it():
     require_free_ports()
     port = next(s.port for s in SERVICES if s.name == "auth-service")
     with socket.socket() as holder_socket:
+        # Connections of an earlier run may linger in TIME_WAIT on the port.
+        holder_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         holder_socket.bind(("127.0.0.1", port))
         holder_socket.listen()
         result = subprocess.run(

@@ -29,6 +29,7 @@ from auth_service.errors import (
     UsernameTaken,
     UserNotFound,
 )
+from auth_service.identifiers import fold
 from auth_service.models import EMAIL_INDEX, User
 from auth_service.security import AccessToken, SigningKeyPair, TokenIssuer
 from auth_service.throttle import LoginThrottle
@@ -72,6 +73,7 @@ async def signup(
 async def _register(
     session: AsyncSession, *, username: str, email: str, password: str, role: Role = Role.CUSTOMER
 ) -> User:
+    email = fold(email)  # stored folded: one account per email however it is written
     if await repo.email_taken(session, email):
         raise EmailTaken()
     if await repo.username_taken(session, username):
@@ -99,14 +101,16 @@ async def login(
     password: str,
     client: str,
 ) -> AuthResult:
-    await throttle.attempt(identifier, client)
     user = await repo.find_user_by_login(session, identifier)
+    # The email and the username of one account count as one; an unknown name as itself.
+    account = str(user.id) if user is not None else fold(identifier)
+    await throttle.attempt(account, client)
     if user is None:
         await security.spend_verification_time(password)
         raise InvalidCredentials()
     if not await security.verify_password(user.password_hash, password):
         raise InvalidCredentials()
-    await throttle.succeeded(identifier, client)
+    await throttle.succeeded(account, client)
     if security.needs_rehash(user.password_hash):
         await repo.set_password_hash(session, user, await security.hash_password(password))
     return await _start_session(session, tokens, user)

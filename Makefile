@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 
 PY_SOURCES := shared-contracts/src service-kit/src $(wildcard *-service/src) api-gateway/src
 
-.PHONY: run test install reset lint typecheck pytest contracts k8s bench format
+.PHONY: run test install check reset lint typecheck pytest contracts k8s bench format
 
 install:
 	@command -v $(PYTHON) >/dev/null || { echo "✗ The platform needs Python 3.11; install it with: sudo apt-get install python3.11" >&2; exit 1; }
@@ -23,7 +23,12 @@ run: install
 reset: install
 	@.venv/bin/python tools/reset.py
 
-test: install lint typecheck pytest
+test: install check lint typecheck pytest
+
+# PostgreSQL, RabbitMQ and Redis running (and Node.js once frontend/ exists), or one sentence each
+# on how to get them.
+check:
+	@.venv/bin/python tools/run.py --check
 
 lint:
 	$(UV) run ruff check .

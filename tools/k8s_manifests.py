@@ -28,10 +28,8 @@ HEADER = "# Rendered by tools/k8s_manifests.py (`make k8s`); edit that, not this
 EXTRA_ENV: dict[str, list[tuple[str, str | tuple[str, bool]]]] = {
     "auth-service": [("KEY_ENCRYPTION_KEY", ("KEY_ENCRYPTION_KEY", False))],
     "order-service": [("CART_URL", "http://cart-service:8003")],
-    "recommendation-service": [
-        ("GEMINI_API_KEY", ("GEMINI_API_KEY", True)),
-        ("GEMINI_MODEL", "gemini-2.5-flash"),
-    ],
+    # Optional: without a key, product descriptions are not generated.
+    "recommendation-service": [("GEMINI_API_KEY", ("GEMINI_API_KEY", True))],
     "api-gateway": [
         *((f"{s.short.upper()}_SERVICE_URL", f"http://{s.name}:{s.port}") for s in SERVICES[:-1]),
         ("METRICS_PORT", str(METRICS_PORT)),

@@ -183,7 +183,8 @@ def _pump(child: Child, stream: IO[bytes] | None) -> None:
     """VERBOSE=1: the child's lines on the screen, prefixed with its name, and in its log."""
     if stream is None:
         return
-    prefix = f"\033[36m{child.name:>14} |\033[0m ".encode()
+    label = f"{child.name:>14} |"
+    prefix = (f"\033[36m{label}\033[0m " if sys.stdout.isatty() else f"{label} ").encode()
     with child.log.open("ab") as log:
         for line in stream:
             log.write(line)

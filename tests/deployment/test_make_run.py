@@ -15,6 +15,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -320,3 +321,25 @@ def test_replaced_development_secrets_say_so_and_make_reset_recovers(
     proc = run_until_up(machine, first_clone)
     took = stop_twice(proc)
     assert_all_gone(first_clone, proc, took)
+
+
+def test_a_taken_port_is_named_with_the_process_holding_it():
+    require_free_ports()
+    port = next(s.port for s in SERVICES if s.name == "auth-service")
+    with socket.socket() as holder_socket:
+        # Connections of an earlier run may linger in TIME_WAIT on the port.
+        holder_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder_socket.bind(("127.0.0.1", port))
+        holder_socket.listen()
+        result = subprocess.run(
+            [sys.executable, "tools/run.py"],
+            cwd=ROOT,
+            env={**os.environ, "ENV": "dev"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"Port {port} (auth-service) is taken by pid {os.getpid()} (" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -55,6 +55,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 @dataclass(frozen=True)
 class Found:
+    """A search's page of product ids, its facets, and the words searched instead of the
+    typed ones (after a typo), if any."""
+
     product_ids: list[uuid.UUID]
     facets: FacetCounts
     corrected: str | None = None

@@ -193,6 +193,8 @@ class LiveSearchIndex:
 
     async def refresh(self) -> None:
         """Re-read the products marked as changed and write them in one commit."""
+        if self.index is None:
+            return  # the first build reads them, or the changes are written right after it
         async with self._lock:
             index = self.index
             marked = self._own_marked

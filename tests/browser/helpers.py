@@ -41,3 +41,29 @@ def sign_up(page: Page, password: str = "correct-horse-9") -> str:
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(lambda url: "/signup" not in url)
     return email
+
+
+def access_token(page: Page) -> str:
+    """The session's access token, from the httpOnly cookie (tests may read it; pages cannot)."""
+    for cookie in page.context.cookies():
+        if cookie["name"] == "shop_at":
+            return cookie["value"]
+    raise AssertionError("not signed in")
+
+
+def add_to_cart(page: Page, product_id: str, quantity: int = 1) -> None:
+    page.goto(f"/products/{product_id}")
+    page.get_by_label("Quantity").fill(str(quantity))
+    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_text("to your cart").wait_for()
+
+
+def fill_checkout(page: Page, card: str = "4242 4242 4242 4242") -> None:
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Address").fill("12 Analytical St")
+    page.get_by_label("City").fill("London")
+    page.get_by_label("Postal code").fill("N1 9GU")
+    page.get_by_label("Country code").fill("GB")
+    page.get_by_label("Card number").fill(card)
+    page.get_by_label("Expiry (MM/YY)").fill("12/34")
+    page.get_by_label("Security code").fill("123")

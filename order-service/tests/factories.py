@@ -75,9 +75,12 @@ def cart_line(
     }
 
 
-def cart_body(user_id: uuid.UUID, lines: list[dict[str, Any]]) -> dict[str, Any]:
+def cart_body(
+    user_id: uuid.UUID, lines: list[dict[str, Any]], revision: uuid.UUID | None = None
+) -> dict[str, Any]:
     """The cart as the cart service's /internal/cart answers it (its CheckoutCartOut): only
-    the lines that can be bought, and a problem for each line that cannot."""
+    the lines that can be bought, and a problem for each line that cannot; a cart with lines
+    has a revision (a new one unless given)."""
     items, problems = [], []
     for line in lines:
         if not line["listed"]:
@@ -101,8 +104,11 @@ def cart_body(user_id: uuid.UUID, lines: list[dict[str, Any]]) -> dict[str, Any]
                     "line_total_cents": line["unit_price_cents"] * line["quantity"],
                 }
             )
+    if lines and revision is None:
+        revision = uuid.uuid4()
     return {
         "user_id": str(user_id),
+        "revision": str(revision) if revision else None,
         "items": items,
         "item_count": sum(item["quantity"] for item in items),
         "total_cents": sum(item["line_total_cents"] for item in items),
@@ -113,10 +119,12 @@ def cart_body(user_id: uuid.UUID, lines: list[dict[str, Any]]) -> dict[str, Any]
 
 
 class CartStandIn:
-    """A real HTTP server in place of the cart service: the cart of the token's subject."""
+    """A real HTTP server in place of the cart service: the cart of the token's subject.
+    Each `put` is a change of the cart, with a new revision."""
 
     def __init__(self) -> None:
         self.carts: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        self.revisions: dict[uuid.UUID, uuid.UUID] = {}
         self.delays: dict[uuid.UUID, float] = {}
         self.requests: list[dict[str, str]] = []
         self.port = free_port()
@@ -139,6 +147,7 @@ class CartStandIn:
 
     def put(self, user_id: uuid.UUID, lines: list[dict[str, Any]]) -> None:
         self.carts[user_id] = lines
+        self.revisions[user_id] = uuid.uuid4()
 
     def requests_of(self, user_id: uuid.UUID) -> list[dict[str, str]]:
         return [r for r in self.requests if r.get("x-test-subject") == str(user_id)]
@@ -158,7 +167,8 @@ class CartStandIn:
         self.requests.append(seen)
         if delay := self.delays.get(user_id):
             await asyncio.sleep(delay)
-        return web.json_response(cart_body(user_id, self.carts.get(user_id, [])))
+        lines = self.carts.get(user_id, [])
+        return web.json_response(cart_body(user_id, lines, self.revisions.get(user_id)))
 
 
 @dataclass

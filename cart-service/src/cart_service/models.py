@@ -42,11 +42,14 @@ class Product(Base):
 
 class Cart(Base):
     """One per user. Every change of a cart locks its row first, so changes of one cart are
-    applied (and announced) one at a time."""
+    applied (and announced) one at a time. Locking it for a change also gives it a new
+    `revision`: the order service records the revision it checked out under a unique
+    constraint, so one content of a cart makes at most one order."""
 
     __tablename__ = "carts"
 
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    revision: Mapped[uuid.UUID] = mapped_column(server_default=func.gen_random_uuid())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

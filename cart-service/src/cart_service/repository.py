@@ -77,15 +77,16 @@ class ProductState:
 
 # Carts
 
+# Locking a cart for a change gives it a new revision (a new cart gets its first one).
 _LOCK_CART = """
 INSERT INTO carts (user_id) VALUES ($1)
-ON CONFLICT (user_id) DO UPDATE SET updated_at = now()
+ON CONFLICT (user_id) DO UPDATE SET updated_at = now(), revision = gen_random_uuid()
 """
 
 _LOCK_CART_AND_READ_PRODUCT = """
 WITH cart AS (
     INSERT INTO carts (user_id) VALUES ($1)
-    ON CONFLICT (user_id) DO UPDATE SET updated_at = now()
+    ON CONFLICT (user_id) DO UPDATE SET updated_at = now(), revision = gen_random_uuid()
     RETURNING user_id
 )
 SELECT p.product_id, p.name, p.price_cents, p.stock, p.deleted
@@ -127,6 +128,21 @@ lines AS (
     SELECT product_id, quantity, unit_price_cents, added_at, false AS changed
     FROM cart_items WHERE user_id = $1
 )""")
+
+# The lines with the cart's revision on each row: one snapshot, so the revision is the one
+# those lines were written under.
+_CHECKOUT_LINES = """
+WITH lines AS (
+    SELECT product_id, quantity, unit_price_cents, added_at, false AS changed
+    FROM cart_items WHERE user_id = $1
+)
+SELECT (SELECT revision FROM carts WHERE user_id = $1) AS revision,
+       l.product_id, l.quantity, l.unit_price_cents, l.changed,
+       p.name, p.price_cents, p.currency,
+       coalesce(p.stock, 0) AS stock, coalesce(p.deleted, true) AS deleted
+FROM lines AS l LEFT JOIN products AS p ON p.product_id = l.product_id
+ORDER BY l.added_at, l.product_id
+"""
 
 # Adds to the line's quantity, only while the sum stays at most $5.
 _ADD_TO_LINE = _priced_after_put("""
@@ -218,6 +234,15 @@ async def lock_cart_and_read_product(
 async def cart_lines(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[LineState]:
     """The user's lines in the order they were added."""
     return [_line(row) for row in await conn.fetch(_CART_LINES, user_id)]
+
+
+async def checkout_lines(
+    conn: asyncpg.Connection, user_id: uuid.UUID
+) -> tuple[uuid.UUID | None, list[LineState]]:
+    """The cart's revision (None for a cart without lines) and its lines, as one snapshot."""
+    rows = await conn.fetch(_CHECKOUT_LINES, user_id)
+    revision = rows[0]["revision"] if rows else None
+    return revision, [_line(row) for row in rows]
 
 
 async def add_to_line(

@@ -73,4 +73,5 @@ async def clear_cart(user: CurrentUser, tx: TxDep) -> Response:
     responses=error_responses(401),
 )
 async def checkout_cart(user: CurrentUser, conn: ConnectionDep) -> CheckoutCartOut:
-    return CheckoutCartOut.of(user.user_id, await service.get_cart(conn, user.user_id))
+    revision, view = await service.checkout_cart(conn, user.user_id)
+    return CheckoutCartOut.of(user.user_id, revision, view)

@@ -132,6 +132,10 @@ class CheckoutCartOut(BaseModel):
     at today's prices; `ready` is false when some line cannot be bought (see `problems`)."""
 
     user_id: uuid.UUID
+    revision: uuid.UUID | None = Field(
+        description="The cart's content revision, new at every change of the cart (empty for "
+        "a cart without lines): the order service checks out each revision at most once"
+    )
     items: list[CheckoutLine]
     item_count: int
     total_cents: int
@@ -140,10 +144,13 @@ class CheckoutCartOut(BaseModel):
     problems: list[CartWarningOut]
 
     @classmethod
-    def of(cls, user_id: uuid.UUID, view: pricing.CartView) -> "CheckoutCartOut":
+    def of(
+        cls, user_id: uuid.UUID, revision: uuid.UUID | None, view: pricing.CartView
+    ) -> "CheckoutCartOut":
         lines = view.purchasable_lines
         return cls(
             user_id=user_id,
+            revision=revision,
             items=[
                 CheckoutLine(
                     product_id=line.product_id,

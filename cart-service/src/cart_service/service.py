@@ -27,6 +27,14 @@ async def get_cart(conn: asyncpg.Connection, user_id: uuid.UUID) -> CartView:
     return price_cart(await repository.cart_lines(conn, user_id))
 
 
+async def checkout_cart(
+    conn: asyncpg.Connection, user_id: uuid.UUID
+) -> tuple[uuid.UUID | None, CartView]:
+    """The cart as checkout takes it, with the revision its lines belong to."""
+    revision, lines = await repository.checkout_lines(conn, user_id)
+    return revision, price_cart(lines)
+
+
 async def add_item(tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID, quantity: int) -> CartView:
     product, price_cents = await _lock_cart_for(tx, user_id, product_id)
     written, lines = await repository.add_to_line(

@@ -2,6 +2,7 @@
 service gets at checkout."""
 
 import datetime as dt
+import uuid
 
 from cart_service_tests_factories import (
     envelope,
@@ -91,7 +92,9 @@ async def test_checkout_view_has_only_purchasable_lines_and_says_it_is_not_ready
     response = await client.get("/internal/cart", headers=shopper.headers)
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    uuid.UUID(body.pop("revision"))
+    assert body == {
         "user_id": str(shopper.user_id),
         "items": [
             {
@@ -124,6 +127,31 @@ async def test_checkout_view_of_a_good_cart_is_ready_at_todays_prices(factory, c
     assert body["ready"] is True and body["problems"] == []
     assert body["items"][0]["unit_price_cents"] == 350
     assert body["total_cents"] == 1050
+
+
+async def test_checkout_view_names_the_carts_revision_new_at_every_change(factory, client):
+    shopper = factory.shopper()
+    a, b = await factory.product(), await factory.product()
+
+    async def revision() -> str | None:
+        body = (await client.get("/internal/cart", headers=shopper.headers)).json()
+        value: str | None = body["revision"]
+        return value
+
+    assert await revision() is None  # no lines, nothing to check out
+    await factory.add(shopper, a)
+    first = await revision()
+    assert first is not None and await revision() == first  # reading changes nothing
+    # A price change is not a change of the cart: the shopper checks out the same lines.
+    await factory.deliver(product_updated(a, price_cents=999))
+    assert await revision() == first
+    await factory.add(shopper, b)
+    second = await revision()
+    await client.put(f"/api/cart/items/{b}", json={"quantity": 2}, headers=shopper.headers)
+    third = await revision()
+    await factory.deliver(envelope(order_created(shopper.user_id, [(a, 1), (b, 2)])))
+    assert len({first, second, third}) == 3
+    assert await revision() is None
 
 
 async def test_order_created_empties_the_users_cart_and_announces_it(factory):

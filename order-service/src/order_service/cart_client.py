@@ -44,11 +44,14 @@ class CartProblem(BaseModel):
 
 class Cart(BaseModel):
     """The cart service's checkout view: `items` holds only the lines that can be bought, at
-    today's prices; `ready` is false when some line cannot (see `problems`)."""
+    today's prices; `ready` is false when some line cannot (see `problems`). `revision` names
+    this content of the cart: an order records it, and no second order takes it."""
 
     model_config = ConfigDict(extra="ignore")
 
     user_id: UUID
+    # New at every change of the cart; None for a cart without lines.
+    revision: UUID | None
     items: list[CartLine]
     currency: str | None = None
     ready: bool

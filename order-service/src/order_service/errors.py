@@ -29,6 +29,34 @@ class InsufficientStock(Conflict):
     message = "Some items are not available in the quantity in the cart."
 
 
+class CartAlreadyCheckedOut(Conflict):
+    code = "cart_already_checked_out"
+    message = (
+        "This cart was already checked out: its order is among your orders. "
+        "Change the cart to place another order."
+    )
+
+
+class PriceChanged(Conflict):
+    code = "price_changed"
+
+    def __init__(self, *, expected_total_cents: int, total_cents: int, currency: str) -> None:
+        super().__init__(
+            f"The cart's total is now {total_cents} (you expected {expected_total_cents}); "
+            "review the cart and check out again.",
+            details=[
+                {
+                    "field": "expected_total_cents",
+                    "type": "price_changed",
+                    "message": "The cart's total at today's prices differs.",
+                    "expected_total_cents": expected_total_cents,
+                    "total_cents": total_cents,
+                    "currency": currency,
+                }
+            ],
+        )
+
+
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = "This Idempotency-Key was already used with a different request body."
@@ -56,7 +84,9 @@ _DESCRIPTIONS = {
     401: "Not authenticated",
     403: "Authenticated but not allowed",
     404: "Not found (also another customer's order)",
-    409: "Conflicts with the order's state, the cart, or an earlier use of the Idempotency-Key",
+    409: "Conflicts with the order's state, the cart (`empty_cart`, `insufficient_stock`, "
+    "`cart_already_checked_out`, `price_changed` with the new `total_cents` in its details), "
+    "or an earlier use of the Idempotency-Key",
     422: "Invalid input; `details` names the fields",
     502: "The cart service answered with something unusable",
     503: "The cart service is unavailable",

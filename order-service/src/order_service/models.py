@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -58,6 +59,8 @@ class Order(Base):
         Index("ix_orders_user_id_created_at", "user_id", "created_at", "id"),
         Index("ix_orders_status_created_at", "status", "created_at", "id"),
         Index("ix_orders_created_at", "created_at", "id"),
+        # One order per content of a cart, whatever the Idempotency-Keys (decision 26).
+        UniqueConstraint("cart_revision", name="uq_orders_cart_revision"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -67,6 +70,9 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(Text)
     payment_method: Mapped[str] = mapped_column(Text)
     shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # The cart's revision this order was placed from (empty for orders placed before it was
+    # recorded).
+    cart_revision: Mapped[uuid.UUID | None]
     # What the payment service told us (payment.* events); empty until the first one arrives.
     payment_status: Mapped[PaymentStatus | None] = mapped_column(payment_status_type)
     payment_brand: Mapped[str | None] = mapped_column(Text)

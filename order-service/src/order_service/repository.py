@@ -44,6 +44,7 @@ class OrderRow:
     shipping_address: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    cart_revision: uuid.UUID | None = None
     payment_status: PaymentStatus | None = None
     payment_brand: str | None = None
     payment_last4: str | None = None
@@ -120,6 +121,10 @@ def _detail(row: asyncpg.Record) -> OrderDetail:
 # --- checkout ---------------------------------------------------------------------------
 
 
+class CartRevisionTaken(Exception):
+    """An order was already placed from this revision of the cart."""
+
+
 async def find_idempotency_key(
     conn: asyncpg.Connection, user_id: uuid.UUID, key: str
 ) -> IdempotencyClaim | None:
@@ -134,6 +139,10 @@ async def find_idempotency_key(
 # The key, the order, its items and its first history entry, in one statement. Nothing but
 # the key's claim is written when the key is taken; a concurrent request holding an
 # uncommitted claim makes the claim wait until that request commits (taken) or rolls back.
+# The order's cart revision is unique in the same way: a concurrent checkout of the same cart
+# under another key waits for the first, then fails on `uq_orders_cart_revision`.
+CART_REVISION_TAKEN = "uq_orders_cart_revision"
+
 _PLACE_ORDER = """
 WITH claimed AS (
     INSERT INTO idempotency_keys (user_id, key, request_hash, order_id)
@@ -142,8 +151,8 @@ WITH claimed AS (
     RETURNING order_id
 ), placed AS (
     INSERT INTO orders (id, user_id, status, total_cents, currency, payment_method,
-                        shipping_address, created_at, updated_at)
-    SELECT order_id, $1, $5, $6, $7, $8, $9, $10, $10 FROM claimed
+                        shipping_address, created_at, updated_at, cart_revision)
+    SELECT order_id, $1, $5, $6, $7, $8, $9, $10, $10, $16 FROM claimed
     RETURNING id
 ), items AS (
     INSERT INTO order_items (order_id, position, product_id, name, unit_price_cents, quantity)
@@ -163,25 +172,32 @@ async def place_order(
     conn: asyncpg.Connection, order: OrderDetail, *, key: str, request_hash: str
 ) -> bool:
     """Claim the key for `order` and write the order (its first status change is its only
-    history). False, writing nothing, if the key is taken."""
-    placed = await conn.fetchval(
-        _PLACE_ORDER,
-        order.user_id,
-        key,
-        request_hash,
-        order.id,
-        order.status.value,
-        order.total_cents,
-        order.currency,
-        order.payment_method,
-        order.shipping_address,
-        order.created_at,
-        [item.position for item in order.items],
-        [item.product_id for item in order.items],
-        [item.name for item in order.items],
-        [item.unit_price_cents for item in order.items],
-        [item.quantity for item in order.items],
-    )
+    history). False, writing nothing, if the key is taken. `CartRevisionTaken` if another
+    order was placed from the same cart revision (the transaction is then failed)."""
+    try:
+        placed = await conn.fetchval(
+            _PLACE_ORDER,
+            order.user_id,
+            key,
+            request_hash,
+            order.id,
+            order.status.value,
+            order.total_cents,
+            order.currency,
+            order.payment_method,
+            order.shipping_address,
+            order.created_at,
+            [item.position for item in order.items],
+            [item.product_id for item in order.items],
+            [item.name for item in order.items],
+            [item.unit_price_cents for item in order.items],
+            [item.quantity for item in order.items],
+            order.cart_revision,
+        )
+    except asyncpg.UniqueViolationError as exc:
+        if exc.constraint_name == CART_REVISION_TAKEN:
+            raise CartRevisionTaken() from exc
+        raise
     return placed is not None
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 from shop_contracts import OrderStatus, PaymentStatus
 
 from order_service.repository import OrderDetail
@@ -12,6 +12,13 @@ from order_service.repository import OrderDetail
 # Storable, printable text: PostgreSQL refuses NUL characters, and a label with control
 # characters or only blanks is a mistake. Non-blank at both ends.
 _TEXT = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
+
+
+def _integral_float_to_int(value: object) -> object:
+    # JSON Schema counts 12.0 as an integer; pydantic's strict mode would refuse it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _text(max_length: int, example: str) -> object:
@@ -55,6 +62,18 @@ class CheckoutRequest(BaseModel):
         examples=["pm_card_visa"],
     )
     shipping_address: ShippingAddress
+    # Strict: "2999" (a string), 29.99 and true are refused. The bounds come before the
+    # validator, or they would not reach the JSON schema.
+    expected_total_cents: (
+        Annotated[int, Strict(), Field(ge=0, le=2**53), BeforeValidator(_integral_float_to_int)]
+        | None
+    ) = Field(
+        default=None,
+        description="The total the shopper was shown, in the cart's currency: if the cart's "
+        "total at today's prices differs, the checkout is refused (409 `price_changed`, the "
+        "new total in its details) and nothing is created",
+        examples=[2999],
+    )
 
 
 class OrderItemOut(BaseModel):

@@ -249,3 +249,105 @@ async def _order_count(sessions, user_id) -> int:
             text("SELECT count(*) FROM orders WHERE user_id = :u"), {"u": user_id}
         )
         return int(count or 0)
+
+
+async def test_concurrent_checkouts_of_one_cart_with_different_keys_make_one_order(shop, sessions):
+    customer = shop.customer()
+    shop.fill_cart(customer, cart_line(unit_price_cents=700, quantity=2))
+
+    responses = await asyncio.gather(*(shop.checkout(customer, key=f"tab-{n}") for n in range(8)))
+
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 7, [r.text for r in responses]
+    refused = [r.json()["error"] for r in responses if r.status_code == 409]
+    assert {e["code"] for e in refused} == {"cart_already_checked_out"}
+    [placed] = [r.json() for r in responses if r.status_code == 201]
+    assert await _order_count(sessions, customer.user_id) == 1
+    assert len(await shop.events(placed["id"], "order.created")) == 1
+    # The refused keys were not kept: each can be used again once the cart changes.
+    shop.fill_cart(customer, cart_line(unit_price_cents=300))
+    again = await shop.checkout(customer, key="tab-1")
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] != placed["id"]
+
+
+async def test_a_second_checkout_of_an_unchanged_cart_is_refused(shop, sessions):
+    """Before order.created has emptied the cart, the cart still holds the ordered lines."""
+    customer = shop.customer()
+    shop.fill_cart(customer)
+
+    first = await shop.checkout(customer, key="first-click")
+    second = await shop.checkout(customer, key="second-click")
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert second.json()["error"]["code"] == "cart_already_checked_out"
+    assert await _order_count(sessions, customer.user_id) == 1
+    # The first key still replays its order.
+    replay = await shop.checkout(customer, key="first-click")
+    assert replay.status_code == 200 and replay.json()["id"] == first.json()["id"]
+
+
+async def test_the_expected_total_lets_the_checkout_through_when_it_matches(shop):
+    customer = shop.customer()
+    shop.fill_cart(customer, cart_line(unit_price_cents=1_250, quantity=2))
+
+    response = await shop.checkout(customer, body=checkout_body(expected_total_cents=2_500))
+
+    assert response.status_code == 201, response.text
+    assert response.json()["total_cents"] == 2_500
+
+
+async def test_a_total_other_than_expected_is_refused_with_the_new_total(shop, sessions):
+    customer = shop.customer()
+    # The shopper saw 2 x 10.00; the price rose to 12.50 since.
+    shop.fill_cart(customer, cart_line(unit_price_cents=1_250, quantity=2))
+
+    response = await shop.checkout(
+        customer, key="seen-20", body=checkout_body(expected_total_cents=2_000)
+    )
+
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "price_changed"
+    assert error["details"] == [
+        {
+            "field": "expected_total_cents",
+            "type": "price_changed",
+            "message": "The cart's total at today's prices differs.",
+            "expected_total_cents": 2_000,
+            "total_cents": 2_500,
+            "currency": "USD",
+        }
+    ]
+    assert "2500" in error["message"]
+    assert await _order_count(sessions, customer.user_id) == 0
+    async with sessions() as session:
+        keys = await session.scalar(
+            text("SELECT count(*) FROM idempotency_keys WHERE user_id = :u"),
+            {"u": customer.user_id},
+        )
+        events = await session.scalar(
+            text(
+                "SELECT count(*) FROM outbox WHERE routing_key = 'order.created' AND "
+                "convert_from(body, 'UTF8')::jsonb -> 'data' ->> 'user_id' = :u"
+            ),
+            {"u": str(customer.user_id)},
+        )
+    assert keys == 0 and events == 0
+    # Having seen the new total, the shopper confirms it, with the same key or another.
+    confirmed = await shop.checkout(
+        customer, key="seen-20", body=checkout_body(expected_total_cents=2_500)
+    )
+    assert confirmed.status_code == 201, confirmed.text
+
+
+async def test_the_expected_total_must_be_a_whole_number_of_cents(shop, sessions):
+    customer = shop.customer()
+    shop.fill_cart(customer)
+
+    for bad in ("1000", 10.5, -1, True):
+        response = await shop.checkout(customer, body=checkout_body(expected_total_cents=bad))
+        assert response.status_code == 422, (bad, response.text)
+        assert response.json()["error"]["details"][0]["field"] == "expected_total_cents"
+    assert await _order_count(sessions, customer.user_id) == 0

@@ -600,6 +600,11 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+            /**
+             * Revision
+             * @description The cart's content revision, new at every change of the cart (empty for a cart without lines): the order service checks out each revision at most once
+             */
+            revision: string | null;
             /** Items */
             items: components["schemas"]["CheckoutLine"][];
             /** Item Count */
@@ -638,6 +643,12 @@ export interface components {
              */
             payment_method: string;
             shipping_address: components["schemas"]["ShippingAddress"];
+            /**
+             * Expected Total Cents
+             * @description The total the shopper was shown, in the cart's currency: if the cart's total at today's prices differs, the checkout is refused (409 `price_changed`, the new total in its details) and nothing is created
+             * @example 2999
+             */
+            expected_total_cents?: number | null;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -2478,7 +2489,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the order's state, the cart, or an earlier use of the Idempotency-Key */
+            /** @description Conflicts with the order's state, the cart (`empty_cart`, `insufficient_stock`, `cart_already_checked_out`, `price_changed` with the new `total_cents` in its details), or an earlier use of the Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2614,7 +2625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the order's state, the cart, or an earlier use of the Idempotency-Key */
+            /** @description Conflicts with the order's state, the cart (`empty_cart`, `insufficient_stock`, `cart_already_checked_out`, `price_changed` with the new `total_cents` in its details), or an earlier use of the Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2682,7 +2693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Conflicts with the order's state, the cart, or an earlier use of the Idempotency-Key */
+            /** @description Conflicts with the order's state, the cart (`empty_cart`, `insufficient_stock`, `cart_already_checked_out`, `price_changed` with the new `total_cents` in its details), or an earlier use of the Idempotency-Key */
             409: {
                 headers: {
                     [name: string]: unknown;

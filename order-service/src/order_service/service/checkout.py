@@ -1,5 +1,5 @@
 """Checkout: the caller's cart becomes a PENDING order and an order.created event, once per
-Idempotency-Key.
+Idempotency-Key, and once per revision of the cart.
 
 The key is looked up first, so a retry returns the order without asking the cart again (which
 the order.created event empties). A new key is claimed with an INSERT into its primary key in
@@ -22,14 +22,22 @@ from shop_contracts.events import OrderCreated, OrderLine
 from order_service import repository
 from order_service.cart_client import Cart, CartReader
 from order_service.errors import (
+    CartAlreadyCheckedOut,
     CartBadResponse,
     EmptyCart,
     IdempotencyKeyReused,
     InsufficientStock,
     OrderNotFound,
+    PriceChanged,
 )
 from order_service.models import utcnow
-from order_service.repository import IdempotencyClaim, Item, OrderDetail, StatusChange
+from order_service.repository import (
+    CartRevisionTaken,
+    IdempotencyClaim,
+    Item,
+    OrderDetail,
+    StatusChange,
+)
 from order_service.schemas import CheckoutRequest
 
 
@@ -40,8 +48,10 @@ class Placement:
 
 
 def request_hash(request: CheckoutRequest) -> str:
-    """A fingerprint of the request body, independent of its JSON formatting."""
-    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+    """A fingerprint of the request body, independent of its JSON formatting. Fields left out
+    are left out of it, so a body without `expected_total_cents` keeps the fingerprint it had
+    before that field existed."""
+    return hashlib.sha256(request.model_dump_json(exclude_none=True).encode()).hexdigest()
 
 
 def shortages(cart: Cart) -> list[dict[str, Any]]:
@@ -112,24 +122,38 @@ async def place_order(
     if cart.user_id != user_id:
         raise CartBadResponse()
     items = checkout_lines(cart)
+    if cart.revision is None:  # lines without a cart
+        raise CartBadResponse()
+    total_cents = sum(item.unit_price_cents * item.quantity for item in items)
+    currency = cart.currency or default_currency
+    expected = request.expected_total_cents
+    if expected is not None and expected != total_cents:
+        raise PriceChanged(
+            expected_total_cents=expected, total_cents=total_cents, currency=currency
+        )
 
     now = utcnow()
     order = OrderDetail(
         id=uuid.uuid4(),
         user_id=user_id,
         status=OrderStatus.PENDING,
-        total_cents=sum(item.unit_price_cents * item.quantity for item in items),
-        currency=cart.currency or default_currency,
+        total_cents=total_cents,
+        currency=currency,
         payment_method=request.payment_method,
         shipping_address=request.shipping_address.model_dump(mode="json"),
         created_at=now,
         updated_at=now,
+        cart_revision=cart.revision,
         items=items,
         history=[StatusChange(OrderStatus.PENDING, now)],
     )
-    if not await repository.place_order(
-        tx.conn, order, key=idempotency_key, request_hash=fingerprint
-    ):
+    try:
+        placed = await repository.place_order(
+            tx.conn, order, key=idempotency_key, request_hash=fingerprint
+        )
+    except CartRevisionTaken:
+        raise CartAlreadyCheckedOut() from None
+    if not placed:
         # A concurrent request with this key committed its order while we were checking.
         winner = await repository.find_idempotency_key(tx.conn, user_id, idempotency_key)
         assert winner is not None, "a taken key is committed"

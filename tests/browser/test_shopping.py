@@ -2,6 +2,7 @@
 
 import re
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -148,6 +149,46 @@ def test_checkout_with_an_approved_card_is_followed_live_to_paid(
     expect(page.get_by_text("Your cart is empty")).to_be_visible()
 
 
+def test_a_price_change_during_checkout_shows_the_new_total_and_asks_again(
+    page: Page, fleet: Fleet, new_product: Callable[..., str], admin_headers: dict[str, str]
+) -> None:
+    product = new_product("Linen Tea Towel", 1200, 20)
+    sign_up(page)
+    add_to_cart(page, product, 2)
+    page.goto("/checkout")
+    expect(page.get_by_test_id("checkout-total")).to_have_text("$24.00")
+    fill_checkout(page)
+    # The shop raises the price while the shopper fills in the form.
+    httpx.patch(
+        f"{fleet.gateway}/api/products/{product}",
+        json={"price_cents": 1500},
+        headers=admin_headers,
+        timeout=10,
+    ).raise_for_status()
+
+    def cart_total() -> int:
+        resp = httpx.get(
+            f"{fleet.gateway}/api/cart",
+            headers={"Authorization": f"Bearer {access_token(page)}"},
+            timeout=10,
+        )
+        return int(resp.json()["total_cents"])
+
+    deadline = time.monotonic() + 30
+    while cart_total() != 3000 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    page.get_by_role("button", name="Place order").click()
+    expect(page.locator("#checkout-error")).to_contain_text("The new total is $30.00")
+    expect(page.get_by_test_id("checkout-total")).to_have_text("$30.00")
+    assert orders_of(fleet, page) == []
+    # Asked again, the shopper accepts the new total: one order, at the new price.
+    page.get_by_role("button", name="Place order").click()
+    page.wait_for_url(re.compile(r"/account/orders/"))
+    expect(page.get_by_test_id("order-status")).to_have_text("Paid", timeout=30_000)
+    orders = orders_of(fleet, page)
+    assert [o["total_cents"] for o in orders] == [3000]
+
+
 def test_a_declined_card_cancels_the_order_with_its_reason_and_keeps_the_stock(
     page: Page, catalog: Catalog, fleet: Fleet
 ) -> None:
@@ -220,3 +261,24 @@ def test_account_pages_need_a_login_and_logout_really_logs_out(
     page.go_back()
     page.wait_for_url(re.compile(r"/login\?next=%2Faccount"))
     expect(page.get_by_text(email)).to_have_count(0)
+
+
+def test_an_expired_access_token_is_refreshed_with_the_rotating_refresh_token(
+    page: Page, catalog: Catalog, fleet: Fleet
+) -> None:
+    email = sign_up(page)
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["shop_at"]["httpOnly"] and cookies["shop_rt"]["httpOnly"]
+    assert cookies["shop_at"]["sameSite"] == "Lax"
+    old_refresh = cookies["shop_rt"]["value"]
+    # The access cookie lives as long as the token: the browser drops it when it expires.
+    page.context.clear_cookies(name="shop_at")
+    page.goto("/account")
+    expect(page.get_by_test_id("account-user")).to_contain_text(email)
+    renewed = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert renewed["shop_at"] and renewed["shop_rt"] != old_refresh
+    # The old refresh token was used up (rotation).
+    reuse = httpx.post(
+        f"{fleet.gateway}/api/auth/refresh", json={"refresh_token": old_refresh}, timeout=10
+    )
+    assert reuse.status_code == 401

@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,18 @@ def _parse(out: str) -> dict[str, Any]:
     }
 
 
+def first_product(gateway: str, timeout: float = 60) -> str:
+    """A product of the demo catalog (once the catalog answers)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        resp = httpx.get(f"{gateway}/api/products", params={"limit": 1}, timeout=10)
+        if resp.status_code == 200 and resp.json()["items"]:
+            return str(resp.json()["items"][0]["id"])
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the catalog does not answer: {resp.status_code} {resp.text[:300]}")
+        time.sleep(0.5)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15)
@@ -168,8 +181,7 @@ def main() -> int:
         frontend = Frontend(gateway=fleet.gateway, port=free_port())
         frontend.start()
         base = frontend.url
-        first = httpx.get(f"{fleet.gateway}/api/products", params={"limit": 1}, timeout=10).json()
-        product = f"/products/{first['items'][0]['id']}"
+        product = f"/products/{first_product(fleet.gateway)}"
         pages = {"home": "/", "search": "/products?q=wireles+mouse", "product": product}
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)

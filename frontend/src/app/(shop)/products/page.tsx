@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 
+import { FiltersDisclosure } from "@/components/FiltersDisclosure";
 import { Pagination } from "@/components/Pagination";
 import { ProductCard, ProductGrid } from "@/components/ProductCard";
 import { InStockToggle, SearchBox, SortSelect } from "@/components/SearchControls";
@@ -127,7 +128,11 @@ export default async function CatalogPage({ searchParams }: Props) {
       ) : (
         <div className="grid gap-6 md:grid-cols-[14rem_1fr]">
           <aside aria-label="Filters">
-            <Facets state={state} page={result.page} />
+            <FiltersDisclosure
+              active={[state.category, state.minCents, state.maxCents, state.inStock || null].filter((v) => v !== null).length}
+            >
+              <Facets state={state} page={result.page} />
+            </FiltersDisclosure>
           </aside>
           <section aria-labelledby="results-heading" className="min-w-0">
             <div className="mb-3 flex flex-wrap items-center justify-between gap-2">

@@ -191,8 +191,8 @@ def main() -> int:
                     runs = []
                     for i in range(args.runs):
                         print(f"lighthouse: {name} run {i + 1}/{args.runs}…", file=sys.stderr)
-                        report = lighthouse(base + path, tmp / f"{name}-{i}.json")
-                        runs.append({**scores(report), "script_bytes": script_bytes(report)})
+                        found = lighthouse(base + path, tmp / f"{name}-{i}.json")
+                        runs.append({**scores(found), "script_bytes": script_bytes(found)})
                     lh[name] = {
                         "runs": runs,
                         "median": {key: statistics.median(r[key] for r in runs) for key in runs[0]},

@@ -1,40 +1,62 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# The two commands a newcomer needs: `make run` and `make test`. Both install what they need
+# first (uv into your Python if it is missing, the workspace, the storefront's npm packages).
 export UV_PYTHON_DOWNLOADS := never
+PYTHON ?= python3
+# uv from PATH, or the one tools/bootstrap.py installs into your Python (`python3 -m uv`).
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 
 PY_SOURCES := shared-contracts/src service-kit/src $(wildcard *-service/src) api-gateway/src
 
-.PHONY: run test install lint typecheck pytest contracts bench format \
+.PHONY: run test install check reset lint typecheck pytest contracts k8s bench format \
 	frontend-install frontend-check frontend-build openapi openapi-check
 
 install:
-	uv sync --frozen
+	@command -v $(PYTHON) >/dev/null || { echo "✗ The platform needs Python 3.11; install it with: sudo apt-get install python3.11" >&2; exit 1; }
+	@$(PYTHON) tools/bootstrap.py
+	@$(UV) sync --frozen --quiet
 
+# The supervisor runs under the workspace's Python directly (not `uv run`, which would hand it
+# every signal a second time).
 run: install
-	uv run python tools/run.py
+	@.venv/bin/python tools/run.py
 
-test: install lint typecheck frontend-check openapi-check pytest
+# Drops and recreates the development databases and the broker's queues (asks first).
+reset: install
+	@.venv/bin/python tools/reset.py
+
+test: install check lint typecheck frontend-check openapi-check pytest
+
+# PostgreSQL, RabbitMQ and Redis running (and Node.js once frontend/ exists), or one sentence each
+# on how to get them.
+check:
+	@.venv/bin/python tools/run.py --check
 
 lint:
-	uv run ruff check .
-	uv run ruff format --check .
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
 
 typecheck:
-	uv run mypy $(PY_SOURCES) tools
+	$(UV) run mypy $(PY_SOURCES) tools
 
 pytest:
-	uv run pytest
+	$(UV) run pytest
 
 format:
-	uv run ruff format .
-	uv run ruff check --fix .
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
 
 # Regenerate the committed event catalogue and broker definitions from the models.
 contracts:
-	uv run python -m shop_contracts.catalogue > docs/events.asyncapi.json
-	uv run python -m service_kit.topology > broker-config/definitions.json
+	$(UV) run python -m shop_contracts.catalogue > docs/events.asyncapi.json
+	$(UV) run python -m service_kit.topology > broker-config/definitions.json
+	cp broker-config/definitions.json deploy/k8s/base/rabbitmq/definitions.json
+
+# Render deploy/k8s's per-service manifests from tools/platform_services.py.
+k8s:
+	$(UV) run python tools/k8s_manifests.py
 
 bench: install
-	uv run python bench/gateway.py
+	$(UV) run python bench/gateway.py
 
 # The storefront (frontend/): packages, lint, types, unit tests, the production build.
 frontend-install:
@@ -42,19 +64,19 @@ frontend-install:
 
 frontend-check: frontend-install
 	cd frontend && npm run lint && npm run typecheck && npm test
-	uv run python tools/frontend.py build
+	$(UV) run python tools/frontend.py build
 
 frontend-build: frontend-install
-	uv run python tools/frontend.py build
+	$(UV) run python tools/frontend.py build
 
 # The typed API client: the gateway's public OpenAPI document from the services' apps, then the
 # TypeScript types generated from it. openapi-check fails when either is out of date.
 openapi: install frontend-install
-	uv run python tools/openapi.py
+	$(UV) run python tools/openapi.py
 	cd frontend && npm run gen:api
 
 openapi-check: install frontend-install
-	uv run python tools/openapi.py --check
+	$(UV) run python tools/openapi.py --check
 	cd frontend && npx openapi-typescript openapi/gateway.json -o .next/schema.check.d.ts >/dev/null \
 		&& cmp -s .next/schema.check.d.ts src/lib/api/schema.d.ts \
 		|| { echo "frontend/src/lib/api/schema.d.ts is out of date: run make openapi" >&2; exit 1; }

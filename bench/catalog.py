@@ -13,15 +13,18 @@ with 16 connections against:
                     service's short-lived cache of whole responses (its default lifetime,
                     SEARCH_CACHE_SECONDS), as popular searches are in production;
 - search, uncached: the same with the cache off (SEARCH_CACHE_SECONDS=0), so every request
-                    runs the full search in PostgreSQL (facets, ranking, the page); also
-                    with one connection, for the time of a search with no queue;
+                    runs the full search (matches, facets, ranking, the page); also with one
+                    connection, for the time of a search with no queue;
 - product page:     GET /api/products/{id} rotating through 1,000 product ids.
 
 With --gateway, the two searches and the product page are measured again through the API
 gateway (`python -m api_gateway serve`, rate limits off) in front of the same service.
 
-The service answers text searches from its in-memory index (decision 16) once it is loaded;
-each run waits for the load and records its duration and the service's resident memory.
+The service answers searches from its in-memory index once it is built; each run waits for
+it and records the build's duration, the time from starting the process until the index holds
+the whole catalog, and the service's resident memory. The script runs under any checkout's
+virtual environment (`/path/to/checkout/.venv/bin/python bench/catalog.py`): the service, its
+migrations and its seeder are that environment's.
 
 Prints a table (req/s, p50, p99, the service's CPU time per request, growth against the
 smallest catalog) and writes the numbers to bench/results/. The CPU time is the figure the
@@ -45,6 +48,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import product_service
 from harness import RESULTS, ROOT, Process, machine
 from product_service.config import ProductSettings
 from product_service.seed import add_synthetic
@@ -56,6 +60,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 os.environ.setdefault("ENV", "dev")
 
 DATABASE = "shop_product_catalog_bench"  # not shop_product_bench: checkout.py uses that one
+# The product service of the environment running this (its migrations, its seeder).
+SERVICE_DIR = Path(product_service.__file__).resolve().parents[2]
 VHOST = "shop_bench"
 
 # What shoppers type: whole words, half-typed words, typos, several words, and filters.
@@ -115,7 +121,7 @@ def rabbitmq_vhost() -> str:
 async def load_catalog(size: int) -> list[str]:
     """A fresh catalog of `size` products; returns some of their ids."""
     config = settings()
-    await prepare_database(config, ROOT / "product-service")
+    await prepare_database(config, SERVICE_DIR)
     await add_synthetic(config, size, seed=7)
     engine = create_async_engine(config.sqlalchemy_url)
     try:
@@ -274,6 +280,7 @@ def measure_size(
     found: list[Measurement] = []
     for cache_seconds, scenarios in runs:
         port = free_port()
+        spawned = time.monotonic()
         service = Process(
             "product-service",
             [sys.executable, "-m", "product_service", "serve", "--workers", str(args.workers)],
@@ -289,6 +296,8 @@ def measure_size(
                 {
                     "catalog": size,
                     "load_seconds": round(load_seconds, 2),
+                    "start_to_index_seconds": round(time.monotonic() - spawned, 2),
+                    "ready_status": httpx.get(f"{targets['service']}/ready", timeout=5).status_code,
                     "service_rss_mb": round(rss_mb(service.proc.pid), 1),
                 }
             )
@@ -386,6 +395,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"catalog-{stamp}.json"
+    about["service_dir"] = str(SERVICE_DIR)
     out.write_text(
         json.dumps(
             {

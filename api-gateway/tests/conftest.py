@@ -134,8 +134,6 @@ def gateway_env(services: FakeServices, **overrides: str) -> dict[str, str]:
         "FRONTEND_ORIGIN": FRONTEND,
         "UPSTREAM_TIMEOUT_SECONDS": "1",
         "HEALTH_CACHE_SECONDS": "0",
-        # Trust no proxy: the tests connect from localhost, which uvicorn trusts by default.
-        "FORWARDED_ALLOW_IPS": "192.0.2.1",
         "RATE_LIMIT_IP_PER_SECOND": "100000",
         "RATE_LIMIT_IP_BURST": "100000",
         "RATE_LIMIT_USER_PER_SECOND": "100000",
@@ -182,6 +180,22 @@ def limited_gateway(services: FakeServices) -> Iterator[ServiceProcess]:
     process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def start_gateway(services: FakeServices) -> Iterator[Callable[..., ServiceProcess]]:
+    """Starts a gateway of its own with settings overridden (stopped at the session's end)."""
+    started: list[ServiceProcess] = []
+
+    def start(name: str, **overrides: str) -> ServiceProcess:
+        env = gateway_env(services, **overrides)
+        process = ServiceProcess("api_gateway", free_port(), env, name=name)
+        started.append(process.start())
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ def settings_for_tests(**overrides: Any) -> AuthSettings:
         # The service verifies its own tokens from memory; nothing should be fetched over HTTP
         # (a token naming an unknown key makes the verifier try this closed port, and fail).
         jwks_url="http://127.0.0.1:9/api/auth/.well-known/jwks.json",
+        # Every test client shares one address; the per-address limit has a test of its own.
+        login_max_failures_per_address=1_000_000,
         **overrides,
     )
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from product_service.consumers import handlers
-from product_service.dependencies import SEARCH_CACHE
+from product_service.dependencies import SEARCH_CACHE, SEARCH_INDEX
 from product_service.main import create_app
 from service_kit.consumer import handle_event
 from service_kit.pytest_fixtures import ServiceUnderTest
@@ -40,10 +40,10 @@ async def empty_catalog(
     app: FastAPI, sessions: async_sessionmaker[AsyncSession]
 ) -> async_sessionmaker[AsyncSession]:
     async with sessions() as session, session.begin():
-        await session.execute(
-            text("TRUNCATE products, product_search, search_terms, outbox, inbox")
-        )
+        await session.execute(text("TRUNCATE products, outbox, inbox"))
     app.state.kit.extra[SEARCH_CACHE].clear()
+    # At once, rather than when the truncate's notification arrives.
+    await app.state.kit.extra[SEARCH_INDEX].rebuild()
     return sessions
 
 

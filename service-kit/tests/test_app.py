@@ -110,6 +110,30 @@ async def test_ready_reports_each_dependency_and_metrics_are_exposed(client):
     assert "http_requests_total" in metrics.text
 
 
+async def test_ready_waits_for_what_a_service_builds_at_start():
+    settings = ServiceSettings(service_name="kittest-service", database_name="shop_kit_test")
+    built = False
+
+    async def start_building(kit) -> None:
+        kit.readiness["index"] = lambda: built
+
+    app = create_service_app(
+        settings, title="kit test", database=False, publishes=False, on_startup=[start_building]
+    )
+    async with app_client(app) as client:
+        starting = await client.get("/ready")
+        built = True
+        ready = await client.get("/ready")
+
+    assert starting.status_code == 503
+    assert starting.json() == {
+        "status": "not_ready",
+        "checks": {"index": "starting", "redis": "up"},
+    }
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"index": "up", "redis": "up"}
+
+
 async def test_token_checks_in_the_service(client):
     minter: TokenMinter = client.minter
     user = uuid.uuid4()

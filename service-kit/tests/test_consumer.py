@@ -187,3 +187,39 @@ async def test_message_that_is_not_a_valid_event_is_dead_lettered_at_once(
         "bad-schema-1",
     }
     assert probe.calls == [good.id]
+
+
+async def test_stop_lets_the_event_being_handled_commit_and_be_acked(consumer_of, broker, sessions):
+    """A graceful shutdown (SIGTERM: uvicorn ends the app's lifespan) drains the consumer: no
+    new message is taken, and the one being handled commits and is acked."""
+    probe = Probe()
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    @probe.handlers.on(ProductDeleted)
+    async def slow(tx: Tx, event: ProductDeleted, envelope: Envelope) -> None:
+        started.set()
+        await release.wait()
+        await tx.conn.execute(
+            "INSERT INTO effects (event_id, note) VALUES ($1, 'slow')", envelope.id
+        )
+
+    consumer = await consumer_of(probe, _service())
+    first = Envelope.wrap(ProductDeleted(product_id=uuid.uuid4()), producer="test")
+    await _publish(broker, "product.deleted", first.model_dump_json().encode(), str(first.id))
+    await asyncio.wait_for(started.wait(), 15)
+
+    stopping = asyncio.create_task(consumer.stop())
+    await asyncio.sleep(0.3)
+    assert not stopping.done()  # it waits for the handler
+    second = Envelope.wrap(ProductDeleted(product_id=uuid.uuid4()), producer="test")
+    await _publish(broker, "product.deleted", second.model_dump_json().encode(), str(second.id))
+    release.set()
+    await asyncio.wait_for(stopping, 10)
+
+    assert await _effects(sessions) == [(first.id, "slow")]
+    channel = await broker.channel()
+    queue = await channel.declare_queue(f"{consumer.service}.events", passive=True)
+    # The first was acked; the second waits in the queue for the next replica.
+    assert queue.declaration_result.message_count == 1
+    await channel.close()

@@ -13,10 +13,9 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
-from platform_services import ROOT, Service, present
+from platform_services import ROOT, SERVICES, Service, present
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SERVICES = present()
 
 
 def instructions() -> list[tuple[str, str]]:
@@ -29,9 +28,13 @@ def instructions() -> list[tuple[str, str]]:
     ]
 
 
-def test_compose_builds_exactly_the_platforms_services():
+def test_compose_builds_exactly_the_platforms_services_and_the_storefront():
     built = {name for name, entry in COMPOSE["services"].items() if "build" in entry}
-    assert built == {service.name for service in SERVICES}
+    assert built == {service.name for service in SERVICES} | {"frontend"}
+    assert COMPOSE["services"]["frontend"]["build"] == {
+        "context": "frontend",
+        "dockerfile": "Dockerfile",
+    }
 
 
 @pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.name)
@@ -43,6 +46,8 @@ def test_compose_builds_the_service_from_the_root_dockerfile(service: Service):
         "args": {"SERVICE": service.name, "MODULE": service.package, "PORT": str(service.port)},
     }
     assert entry["environment"]["PORT"] == str(service.port)
+    if service not in present():
+        pytest.skip(f"{service.name} is not in this checkout yet")
     assert (service.directory / "pyproject.toml").exists()
     assert (service.directory / "src" / service.package / "__main__.py").exists()
     # Without a command of its own, the container runs the image's: `python -m $MODULE serve`.

@@ -18,14 +18,23 @@ CHECKOUT_FLEET = {"auth", "product", "cart", "order", "payment", "inventory", "a
 
 @pytest.fixture(scope="session")
 def fleet() -> Iterator[Fleet]:
-    fleet = Fleet(env={"RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"})
+    # The services believe the gateway (on loopback) about each client's address.
+    env = {
+        "RATE_LIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
+    }
+    fleet = Fleet(env=env)
     missing = CHECKOUT_FLEET - {s.short for s in fleet.services}
     if missing:
         pytest.fail(f"services missing from the checkout: {sorted(missing)}")
     fleet.prepare()
-    fleet.start_all()
-    yield fleet
-    fleet.stop_all()
+    try:
+        # A loaded machine can take minutes to start seven Python processes.
+        fleet.start_all(timeout=240)
+        yield fleet
+    finally:
+        fleet.stop_all()
 
 
 @pytest.fixture

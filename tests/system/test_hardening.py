@@ -112,3 +112,27 @@ async def test_a_price_rise_after_the_shopper_looked_is_refused_then_confirmed(
     assert final["status"] == "PAID" and final["total_cents"] == 3_600
     report = await check_invariants(fleet.db_suffix, settle_seconds=60)
     assert report.ok, report.render()
+
+
+async def test_rotating_addresses_and_names_through_the_gateway_do_not_escape_the_throttle(
+    fleet: Fleet, client: httpx.AsyncClient
+) -> None:
+    name = f"victim{uuid.uuid4().hex[:10]}"
+    signed_up = await client.post(
+        "/api/auth/signup",
+        json={"username": name, "email": f"{name}@example.com", "password": "correct-horse-42"},
+    )
+    assert signed_up.status_code == 201, signed_up.text
+    statuses = []
+    for n in range(8):
+        identifier = f"{name}@example.com" if n % 2 else name.upper()
+        spoofed = {"X-Forwarded-For": f"198.51.100.{n}", "X-Real-IP": f"198.51.100.{n}"}
+        resp = await client.post(
+            "/api/auth/login",
+            json={"email": identifier, "password": "not the password"},
+            headers=spoofed,
+        )
+        statuses.append(resp.status_code)
+
+    assert statuses == [401] * 5 + [429] * 3
+    assert "server" not in resp.headers

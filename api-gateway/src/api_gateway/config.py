@@ -6,8 +6,6 @@ Every field can be set from the environment, e.g. `PRODUCT_SERVICE_URL=http://pr
 from pydantic import SecretStr
 from service_kit.config import ServiceSettings
 
-MIB = 1024 * 1024
-
 # Which service owns each `/api/<area>/` (API.md); the gateway routes nothing else.
 AREA_SERVICES: dict[str, str] = {
     "auth": "auth",
@@ -44,7 +42,8 @@ class GatewaySettings(ServiceSettings):
     # Browsers may call the API from these origins (comma separated).
     frontend_origin: str = "http://localhost:3000"
 
-    max_body_bytes: int = 1 * MIB
+    # MAX_BODY_BYTES (the kit's, 1 MiB) bounds request bodies; a larger one gets a 413 once what
+    # the client sent of it has been drained (service_kit.body_limit).
     # Bodies with a Content-Length up to this are read at once; larger or chunked ones stream.
     buffer_body_bytes: int = 64 * 1024
     # Responses with a Content-Length up to this are read at once; larger or chunked ones stream.
@@ -66,10 +65,23 @@ class GatewaySettings(ServiceSettings):
     rate_limit_ip_burst: float = 200.0
     rate_limit_user_per_second: float = 50.0
     rate_limit_user_burst: float = 100.0
-    # The client address (rate limits, X-Forwarded-For) is the peer's, or what uvicorn takes
-    # from X-Forwarded-For when the peer is in FORWARDED_ALLOW_IPS (default: localhost only).
+    # The proxies in front of the gateway (IPs or networks, comma separated; none by default)
+    # whose X-Forwarded-For names the client. The client address (rate limits, and the
+    # X-Forwarded-For / X-Real-IP the services get) is the peer's otherwise; whatever
+    # client-address headers a request brings are dropped, never forwarded.
+    trusted_proxies: str = ""
+
+    # Outside development the public port serves no API documents and no metrics; metrics are
+    # served on this port instead (for the scraper, not published).
+    metrics_port: int = 9100
 
     access_log: bool = True
+
+    @property
+    def trusted_forwarders(self) -> list[str]:
+        """TRUSTED_PROXIES (the gateway has no FORWARDED_ALLOW_IPS: nothing forwards to it but
+        the proxies named here)."""
+        return [h.strip() for h in self.trusted_proxies.split(",") if h.strip()]
 
     @property
     def service_urls(self) -> dict[str, str]:

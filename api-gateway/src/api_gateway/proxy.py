@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from redis.exceptions import RedisError
 from service_kit.auth import InvalidToken, Principal, TokenVerifier
+from service_kit.body_limit import BodyTooLarge
 from service_kit.context import TraceParent, correlation_id_var, request_id_var, traceparent_var
 from service_kit.errors import (
     AppError,
@@ -59,10 +60,21 @@ _SET_BY_GATEWAY = frozenset(
         b"host",
         b"content-length",
         b"expect",
+        # Every header that names the client's address or scheme: only the gateway's own
+        # count, or a client could pose as any address to the services.
         b"forwarded",
         b"x-forwarded-for",
         b"x-forwarded-host",
         b"x-forwarded-proto",
+        b"x-forwarded-port",
+        b"x-forwarded-server",
+        b"x-real-ip",
+        b"x-client-ip",
+        b"x-cluster-client-ip",
+        b"x-original-forwarded-for",
+        b"true-client-ip",
+        b"cf-connecting-ip",
+        b"fastly-client-ip",
         b"x-user-id",
         b"x-user-role",
         b"x-request-id",
@@ -94,7 +106,11 @@ class _RequestBody:
     async def __aiter__(self) -> AsyncIterator[bytes]:
         received = 0
         while True:
-            message = await self.receive()
+            try:
+                message = await self.receive()
+            except BodyTooLarge:  # the kit counted the same limit first, and drained the rest
+                self.too_large = True
+                raise PayloadTooLarge(self.limit) from None
             if message["type"] == "http.disconnect":
                 self.client_gone = True
                 raise _ClientGone
@@ -207,8 +223,8 @@ class Gateway:
             raise PayloadTooLarge(settings.max_body_bytes)
 
         client = scope.get("client")
-        # uvicorn has already taken the address from X-Forwarded-For if the peer is a trusted
-        # proxy (FORWARDED_ALLOW_IPS); a client's own X-Forwarded-For is not believed.
+        # The kit has already taken the address from X-Forwarded-For if the peer is one of
+        # TRUSTED_PROXIES; otherwise it is the peer's, and a client's own header is not believed.
         client_ip = str(client[0]) if client else "unknown"
         if settings.rate_limit_enabled:
             wait = self.ip_limits.take(client_ip, time.monotonic())
@@ -239,6 +255,7 @@ class Gateway:
         if parent is not None:
             headers.append(("traceparent", str(parent.child())))
         headers.append(("X-Forwarded-For", client_ip))
+        headers.append(("X-Real-IP", client_ip))
         headers.append(("X-Forwarded-Proto", scope.get("scheme", "http")))
         if host is not None:
             headers.append(("X-Forwarded-Host", host.decode("latin-1")))

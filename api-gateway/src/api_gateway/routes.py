@@ -1,4 +1,5 @@
-"""The gateway's own FastAPI routes: the fleet's health and the services' API documents."""
+"""The gateway's own FastAPI routes: the fleet's health, and (in development only) the services'
+API documents, which list their /internal routes too."""
 
 from typing import Annotated, Literal
 
@@ -15,6 +16,7 @@ from api_gateway.errors import BadGateway, UnknownService, UpstreamTimeout, Upst
 from api_gateway.health import HealthChecker, State
 
 router = APIRouter(prefix="/api", tags=["gateway"])
+docs_router = APIRouter(prefix="/api", tags=["gateway"])
 
 
 def _kit(request: Request) -> KitState:
@@ -59,7 +61,7 @@ def _service_url(request: Request, service: str) -> str:
     return settings.service_urls[service]
 
 
-@router.get(
+@docs_router.get(
     "/docs/{service}/openapi.json",
     summary="A service's OpenAPI document",
     responses={404: {"description": "No such service"}, 503: {"description": "Service down"}},
@@ -80,7 +82,7 @@ async def service_openapi(service: str, request: Request, http: HttpDep) -> Resp
     return Response(body, media_type="application/json")
 
 
-@router.get("/docs/{service}", summary="A service's interactive API documentation")
+@docs_router.get("/docs/{service}", summary="A service's interactive API documentation")
 async def service_docs(service: str, request: Request) -> HTMLResponse:
     _service_url(request, service)
     return get_swagger_ui_html(

@@ -17,8 +17,10 @@ class AuthSettings(ServiceSettings):
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_days: int = 30
 
-    # Failed logins per identifier and client address before logins are refused for a while.
+    # Failed logins per account (its email and username together) before its logins are
+    # refused for a while, and per client address (many customers may share one).
     login_max_failures: int = 5
+    login_max_failures_per_address: int = 50
     login_failure_window_seconds: int = 900
 
 

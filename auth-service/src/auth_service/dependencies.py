@@ -30,7 +30,8 @@ def login_throttle(request: Request) -> LoginThrottle:
 
 
 def client_address(request: Request) -> str:
-    """The caller's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
+    """The caller's address: the peer's, or the one the gateway names in X-Forwarded-For when
+    the peer is in FORWARDED_ALLOW_IPS (the kit's app resolves it)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -38,6 +38,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         kit.extra[LOGIN_THROTTLE] = LoginThrottle(
             kit.redis,
             max_failures=settings.login_max_failures,
+            max_failures_per_address=settings.login_max_failures_per_address,
             window_seconds=settings.login_failure_window_seconds,
         )
 

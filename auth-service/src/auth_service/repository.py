@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from auth_service.identifiers import fold
 from auth_service.models import RefreshToken, SigningKey, User, UserSession
 
 # Serialises creating the first signing key when several replicas start at once.
@@ -30,18 +31,18 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
 
 
 async def find_user_by_login(session: AsyncSession, identifier: str) -> User | None:
-    """The user whose email or username is `identifier`, ignoring case."""
-    key = identifier.lower()
+    """The user whose email or username is `identifier`, folded (identifiers.fold)."""
+    key = fold(identifier)
     query = select(User).where(or_(func.lower(User.email) == key, func.lower(User.username) == key))
     return await session.scalar(query.limit(1))
 
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
-    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    return await session.scalar(select(User).where(func.lower(User.email) == fold(email)))
 
 
 async def email_taken(session: AsyncSession, email: str) -> bool:
-    query = select(func.count()).where(func.lower(User.email) == email.lower())
+    query = select(func.count()).where(func.lower(User.email) == fold(email))
     return bool(await session.scalar(query))
 
 
@@ -207,3 +208,18 @@ async def add_signing_key(
         )
     )
     await session.flush()
+
+
+async def retire_signing_keys_except(session: AsyncSession, kid: str, algorithm: str) -> list[str]:
+    """Retire every active key of the algorithm but `kid`; their kids."""
+    result = await session.scalars(
+        update(SigningKey)
+        .where(
+            SigningKey.retired_at.is_(None),
+            SigningKey.algorithm == algorithm,
+            SigningKey.kid != kid,
+        )
+        .values(retired_at=func.now())
+        .returning(SigningKey.kid)
+    )
+    return list(result)

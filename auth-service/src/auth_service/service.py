@@ -29,6 +29,7 @@ from auth_service.errors import (
     UsernameTaken,
     UserNotFound,
 )
+from auth_service.identifiers import fold
 from auth_service.models import EMAIL_INDEX, User
 from auth_service.security import AccessToken, SigningKeyPair, TokenIssuer
 from auth_service.throttle import LoginThrottle
@@ -72,6 +73,7 @@ async def signup(
 async def _register(
     session: AsyncSession, *, username: str, email: str, password: str, role: Role = Role.CUSTOMER
 ) -> User:
+    email = fold(email)  # stored folded: one account per email however it is written
     if await repo.email_taken(session, email):
         raise EmailTaken()
     if await repo.username_taken(session, username):
@@ -99,14 +101,16 @@ async def login(
     password: str,
     client: str,
 ) -> AuthResult:
-    await throttle.attempt(identifier, client)
     user = await repo.find_user_by_login(session, identifier)
+    # The email and the username of one account count as one; an unknown name as itself.
+    account = str(user.id) if user is not None else fold(identifier)
+    await throttle.attempt(account, client)
     if user is None:
         await security.spend_verification_time(password)
         raise InvalidCredentials()
     if not await security.verify_password(user.password_hash, password):
         raise InvalidCredentials()
-    await throttle.succeeded(identifier, client)
+    await throttle.succeeded(account, client)
     if security.needs_rehash(user.password_hash):
         await repo.set_password_hash(session, user, await security.hash_password(password))
     return await _start_session(session, tokens, user)
@@ -293,6 +297,39 @@ async def load_signing_keys(session: AsyncSession, cipher: Fernet) -> KeySet:
     newest = keys[0]
     signing = SigningKeyPair.decrypt(newest.kid, newest.private_key_encrypted, cipher)
     return KeySet(signing=signing, public_jwks=[key.public_jwk for key in keys])
+
+
+async def rotate_signing_key(session: AsyncSession, cipher: Fernet) -> str:
+    """Add a new signing key; its kid. Instances sign with it once restarted (the newest key
+    signs); the older keys stay in the JWKS, so the tokens they signed stay valid."""
+    await repo.lock_signing_keys(session)
+    pair = await asyncio.to_thread(SigningKeyPair.generate)
+    await repo.add_signing_key(
+        session,
+        kid=pair.kid,
+        algorithm=ACCESS_TOKEN_ALGORITHM,
+        private_key_encrypted=pair.encrypt(cipher),
+        public_jwk=pair.public_jwk,
+    )
+    return pair.kid
+
+
+class NewestKeyTooYoung(Exception):
+    """Tokens signed by an older key may still be valid."""
+
+
+async def retire_older_signing_keys(session: AsyncSession, min_age: timedelta) -> list[str]:
+    """Retire every key but the newest, once the newest is at least `min_age` old (the access
+    tokens' lifetime: by then no valid token was signed by an older key, if every instance was
+    restarted after the rotation). Their kids."""
+    await repo.lock_signing_keys(session)
+    keys = await repo.active_signing_keys(session, ACCESS_TOKEN_ALGORITHM)
+    if not keys:
+        return []
+    newest = keys[0]
+    if datetime.now(UTC) - newest.created_at < min_age:
+        raise NewestKeyTooYoung(newest.kid)
+    return await repo.retire_signing_keys_except(session, newest.kid, ACCESS_TOKEN_ALGORITHM)
 
 
 async def public_keys(session: AsyncSession) -> list[dict[str, Any]]:

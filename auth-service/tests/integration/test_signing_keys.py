@@ -129,3 +129,55 @@ async def test_a_newer_eddsa_key_is_ignored_beside_an_rs256_key(sessions, settin
         assert keys.signing.kid == tokens.issuer.signing_key.kid
         assert "newer-eddsa" not in [jwk["kid"] for jwk in keys.public_jwks]
         await session.rollback()
+
+
+async def test_a_rotated_key_signs_after_a_restart_while_the_old_keys_tokens_stay_valid(
+    factory, sessions, settings
+):
+    """Rotation without logging anyone out: a new key signs once an instance restarts; the
+    tokens the old key signed keep working, and so do the sessions' refresh tokens."""
+    cipher = security.key_cipher(settings.key_encryption_key)
+    account = await factory.account()
+    old_kid = jwt.get_unverified_header(account.access_token)["kid"]
+    async with sessions() as session, session.begin():
+        new_kid = await service.rotate_signing_key(session, cipher)
+    try:
+        async with app_client(create_app(settings)) as restarted:
+            login = await restarted.post(
+                "/api/auth/login",
+                json={"email": account.user["email"], "password": account.password},
+            )
+            assert login.status_code == 200
+            assert jwt.get_unverified_header(login.json()["access_token"])["kid"] == new_kid
+            me = await restarted.get("/api/auth/me", headers=account.headers)
+            assert me.status_code == 200
+            jwks = (await restarted.get("/api/auth/.well-known/jwks.json")).json()
+            assert {key["kid"] for key in jwks["keys"]} == {old_kid, new_kid}
+            refreshed = await restarted.post(
+                "/api/auth/refresh", json={"refresh_token": account.refresh_token}
+            )
+            assert refreshed.status_code == 200
+            assert jwt.get_unverified_header(refreshed.json()["access_token"])["kid"] == new_kid
+    finally:
+        async with sessions() as session, session.begin():
+            await session.execute(
+                text("DELETE FROM signing_keys WHERE kid = :kid"), {"kid": new_kid}
+            )
+
+
+async def test_older_keys_are_retired_only_after_the_access_tokens_lifetime(sessions, settings):
+    cipher = security.key_cipher(settings.key_encryption_key)
+    ttl = timedelta(seconds=settings.access_token_ttl_seconds)
+    # In a transaction rolled back at the end: the suite's own key stays as it was.
+    async with sessions() as session, session.begin():
+        old = [key["kid"] for key in await service.public_keys(session)]
+        new_kid = await service.rotate_signing_key(session, cipher)
+
+        with pytest.raises(service.NewestKeyTooYoung):
+            await service.retire_older_signing_keys(session, ttl)
+        assert {key["kid"] for key in await service.public_keys(session)} == {*old, new_kid}
+
+        retired = await service.retire_older_signing_keys(session, timedelta(0))
+        assert sorted(retired) == sorted(old)
+        assert [key["kid"] for key in await service.public_keys(session)] == [new_kid]
+        await session.rollback()

@@ -64,11 +64,29 @@ class QuantityLimitExceeded(Conflict):
         )
 
 
+class TooManyCartLines(Conflict):
+    code = "too_many_cart_lines"
+
+    def __init__(self, maximum: int) -> None:
+        super().__init__(
+            f"A cart holds at most {maximum} different products; remove one to add another.",
+            details=[
+                {
+                    "field": "product_id",
+                    "message": f"At most {maximum} different products.",
+                    "type": "too_many_cart_lines",
+                    "maximum": maximum,
+                }
+            ],
+        )
+
+
 _DESCRIPTIONS = {
     400: "The body could not be read (not JSON, or not UTF-8)",
     401: "Not authenticated",
     404: "No such product, or not in the cart",
-    409: "More than the available stock, or more than a cart line may hold",
+    409: "More than the available stock, more than a cart line may hold, or more different "
+    "products than a cart may hold (`too_many_cart_lines`)",
     422: "Invalid input; `details` names the fields",
 }
 

@@ -20,6 +20,8 @@ else:
 add_kit_tables(Base.metadata)
 
 MAX_LINE_QUANTITY = 99
+# Different products in one cart: bounds what one account can make every cart read price.
+MAX_CART_LINES = 100
 
 
 class Product(Base):

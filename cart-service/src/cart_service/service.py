@@ -15,8 +15,9 @@ from cart_service.errors import (
     ProductNotFound,
     ProductUnavailable,
     QuantityLimitExceeded,
+    TooManyCartLines,
 )
-from cart_service.models import MAX_LINE_QUANTITY
+from cart_service.models import MAX_CART_LINES, MAX_LINE_QUANTITY
 from cart_service.pricing import CartView, price_cart
 from cart_service.repository import LineState, ProductState
 
@@ -51,6 +52,7 @@ async def add_item(tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID, quantity: 
         refusal = _refusal(product, held + quantity)
         assert refusal is not None
         raise refusal
+    _check_line_count(lines)
     return await _announce(tx, user_id, lines)
 
 
@@ -68,6 +70,7 @@ async def set_item(tx: Tx, user_id: uuid.UUID, product_id: uuid.UUID, quantity: 
     lines = await repository.set_line(
         tx.conn, user_id, product_id, quantity=quantity, unit_price_cents=price_cents
     )
+    _check_line_count(lines)
     return await _announce(tx, user_id, lines)
 
 
@@ -104,6 +107,13 @@ async def _lock_cart_for(
     if product.deleted:
         raise ProductUnavailable()
     return product, product.price_cents
+
+
+def _check_line_count(lines: list[LineState]) -> None:
+    """After a line was written (the cart locked): a new line past the limit is refused, and
+    the caller's transaction rolls it back."""
+    if len(lines) > MAX_CART_LINES:
+        raise TooManyCartLines(MAX_CART_LINES)
 
 
 def _refusal(

@@ -314,3 +314,35 @@ async def test_ready_checks_the_pool_the_cart_runs_on(client):
 
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "up", "broker": "up", "redis": "up"}
+
+
+async def test_a_cart_holds_at_most_a_hundred_different_products(factory, client):
+    shopper = factory.shopper()
+    products = [await factory.product(price_cents=100) for _ in range(102)]
+    for product_id in products[:100]:
+        await factory.add(shopper, product_id)
+
+    added = await client.post(
+        "/api/cart/items", json={"product_id": str(products[100])}, headers=shopper.headers
+    )
+    put = await client.put(
+        f"/api/cart/items/{products[101]}", json={"quantity": 2}, headers=shopper.headers
+    )
+    more_of_one = await client.post(
+        "/api/cart/items", json={"product_id": str(products[0])}, headers=shopper.headers
+    )
+
+    for refused in (added, put):
+        assert refused.status_code == 409, refused.text
+        error = refused.json()["error"]
+        assert error["code"] == "too_many_cart_lines"
+        assert error["details"][0]["maximum"] == 100
+    assert more_of_one.status_code == 200  # a line already in the cart can still grow
+    cart = await factory.cart(shopper)
+    assert len(cart["items"]) == 100
+    assert cart["item_count"] == 101
+    await client.delete(f"/api/cart/items/{products[0]}", headers=shopper.headers)
+    again = await client.post(
+        "/api/cart/items", json={"product_id": str(products[100])}, headers=shopper.headers
+    )
+    assert again.status_code == 200

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import type { Product } from "@/lib/api/types";
+import type { CardProduct } from "@/lib/api/types";
 
 import { Price } from "./Price";
 import { ProductImage } from "./ProductImage";
@@ -11,7 +11,7 @@ export function ProductCard({
   reason,
   priority = false,
 }: {
-  product: Product;
+  product: CardProduct;
   reason?: string;
   priority?: boolean;
 }) {

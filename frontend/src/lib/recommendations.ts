@@ -1,38 +1,31 @@
 import "server-only";
 
+import { api } from "@/lib/api/client";
 import type { RecommendationList } from "@/lib/api/types";
-import { gatewayUrl } from "@/lib/env";
 
 /**
  * The recommendation service's answers (API.md, "AI"). Recommendations are a garnish: any
- * failure (service absent, slow, or an unexpected answer) gives null and the page leaves the
- * section out or shows its quiet fallback, never an error.
+ * failure (service down, slow, or refusing) gives null and the page leaves the section out or
+ * shows its quiet fallback, never an error.
  */
-const TIMEOUT_MS = 2500;
-
-async function get(path: string, accessToken?: string): Promise<RecommendationList | null> {
+export async function relatedProducts(productId: string, limit = 4): Promise<RecommendationList | null> {
   try {
-    const resp = await fetch(`${gatewayUrl()}${path}`, {
-      headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {},
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      cache: "no-store",
+    const { data } = await api().GET("/api/recommendations/related/{product_id}", {
+      params: { path: { product_id: productId }, query: { limit } },
     });
-    if (!resp.ok) return null;
-    const body = (await resp.json()) as Partial<RecommendationList>;
-    if (!Array.isArray(body.items)) return null;
-    const items = body.items.filter(
-      (i) => i && typeof i === "object" && i.product && typeof i.product.id === "string",
-    );
-    return { items, source: body.source === "gemini" ? "gemini" : "local" };
+    return data ?? null;
   } catch {
     return null;
   }
 }
 
-export function relatedProducts(productId: string, limit = 4) {
-  return get(`/api/recommendations/related/${encodeURIComponent(productId)}?limit=${limit}`);
-}
-
-export function recommendedForMe(accessToken: string, limit = 8) {
-  return get(`/api/recommendations/for-me?limit=${limit}`, accessToken);
+export async function recommendedForMe(accessToken: string, limit = 8): Promise<RecommendationList | null> {
+  try {
+    const { data } = await api(accessToken).GET("/api/recommendations/for-me", {
+      params: { query: { limit } },
+    });
+    return data ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from service_kit.errors import AppError, NotFound
+from service_kit.errors import AppError, Conflict, NotFound
 from service_kit.errors import error_responses as kit_error_responses
 
 
@@ -12,6 +12,13 @@ class InvalidCard(AppError):
     status_code = 422
     code = "invalid_card"
     message = "The card details are not valid."
+
+
+class TooManyPaymentMethods(Conflict):
+    code = "too_many_payment_methods"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You already have {limit} saved cards, the most allowed; pay with one.")
 
 
 class PaymentNotFound(NotFound):
@@ -24,6 +31,7 @@ _DESCRIPTIONS = {
     401: "Not authenticated",
     403: "Authenticated but not allowed",
     404: "Not found (also another user's payment)",
+    409: "Too many saved cards (`too_many_payment_methods`)",
     422: "Invalid input; `details` names the fields",
 }
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import asyncpg
 from shop_contracts import PaymentStatus
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment_service.models import PROCESSOR_CONFIG_ID, Payment, PaymentMethod
@@ -38,15 +38,33 @@ async def add_payment_method(
     return method
 
 
+async def count_payment_methods_locked(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """How many cards the user has saved, holding a lock on the user's cards until the
+    transaction ends, so two concurrent additions cannot both pass the limit."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:user_id, 0))"),
+        {"user_id": str(user_id)},
+    )
+    count = await session.scalar(
+        select(func.count()).select_from(PaymentMethod).where(PaymentMethod.user_id == user_id)
+    )
+    return int(count or 0)
+
+
 async def list_payment_methods(
-    session: AsyncSession, user_id: uuid.UUID
-) -> Sequence[PaymentMethod]:
+    session: AsyncSession, user_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[Sequence[PaymentMethod], int]:
+    """A page of the user's cards, newest first, and how many there are in all."""
+    mine = PaymentMethod.user_id == user_id
+    total = await session.scalar(select(func.count()).select_from(PaymentMethod).where(mine))
     result = await session.scalars(
         select(PaymentMethod)
-        .where(PaymentMethod.user_id == user_id)
+        .where(mine)
         .order_by(PaymentMethod.created_at.desc(), PaymentMethod.id)
+        .limit(limit)
+        .offset(offset)
     )
-    return result.all()
+    return result.all(), int(total or 0)
 
 
 async def find_card(

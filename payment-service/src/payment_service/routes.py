@@ -19,6 +19,7 @@ from payment_service.errors import error_responses
 from payment_service.schemas import (
     PaymentMethodCreate,
     PaymentMethodOut,
+    PaymentMethodPage,
     PaymentOut,
     ProcessorSwitchIn,
     ProcessorSwitchOut,
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/api/payments", tags=["payments"])
     "/methods",
     status_code=201,
     summary="Tokenise a card (the number and CVC are never stored or logged)",
-    responses=error_responses(400, 401, 422),
+    responses=error_responses(400, 401, 409, 422),
 )
 async def create_payment_method(
     body: PaymentMethodCreate, user: CurrentUser, session: SessionDep
@@ -47,11 +48,21 @@ async def create_payment_method(
     return PaymentMethodOut.of(method)
 
 
-@router.get("/methods", summary="The caller's saved cards", responses=error_responses(401))
+@router.get(
+    "/methods",
+    summary="The caller's saved cards, newest first (at most 20 can be saved)",
+    responses=error_responses(401, 422),
+)
 async def list_payment_methods(
-    user: CurrentUser, session: ReadSessionDep
-) -> list[PaymentMethodOut]:
-    return [PaymentMethodOut.of(m) for m in await service.list_payment_methods(session, user)]
+    user: CurrentUser,
+    session: ReadSessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> PaymentMethodPage:
+    methods, total = await service.list_payment_methods(session, user, limit=limit, offset=offset)
+    return PaymentMethodPage(
+        items=[PaymentMethodOut.of(m) for m in methods], total=total, limit=limit, offset=offset
+    )
 
 
 @router.get(

@@ -61,6 +61,13 @@ class PaymentMethodOut(BaseModel):
         return cls.model_validate(method)
 
 
+class PaymentMethodPage(BaseModel):
+    items: list[PaymentMethodOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class PaymentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment_service import processor, repository
 from payment_service.config import PaymentSettings
-from payment_service.errors import InvalidCard, PaymentNotFound
+from payment_service.errors import InvalidCard, PaymentNotFound, TooManyPaymentMethods
 from payment_service.models import Payment, PaymentMethod
 from payment_service.processor import BUILTIN_METHODS, Card, CardRejected
 from payment_service.repository import RefundedPayment
@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 OUT_OF_STOCK = "out_of_stock"
 ORDER_CANCELLED = "order_cancelled"
 # What a stored token looks like; anything else is not looked up (and never stored).
+# Saved cards per user: a bound on what one account can make the service store and list.
+MAX_SAVED_CARDS = 20
+
 _TOKEN_PATTERN = re.compile(r"pm_[A-Za-z0-9_-]{1,64}")
 
 
@@ -70,6 +73,8 @@ async def tokenise_card(
                 {"field": p.field, "message": p.message, "type": p.type} for p in exc.problems
             ],
         ) from None
+    if await repository.count_payment_methods_locked(session, user.user_id) >= MAX_SAVED_CARDS:
+        raise TooManyPaymentMethods(MAX_SAVED_CARDS)
     method = await repository.add_payment_method(
         session, token=processor.new_token(), user_id=user.user_id, card=card
     )
@@ -80,8 +85,10 @@ async def tokenise_card(
     return method
 
 
-async def list_payment_methods(session: AsyncSession, user: Principal) -> Sequence[PaymentMethod]:
-    return await repository.list_payment_methods(session, user.user_id)
+async def list_payment_methods(
+    session: AsyncSession, user: Principal, *, limit: int, offset: int
+) -> tuple[Sequence[PaymentMethod], int]:
+    return await repository.list_payment_methods(session, user.user_id, limit=limit, offset=offset)
 
 
 async def resolve_payment_method(

@@ -1,9 +1,11 @@
 """POST/GET /api/payments/methods: tokenising cards, and refusing bad ones without echoing them."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 from payment_service_tests_factories import AMEX, VISA, VISA_DIGITS, card_payload
+from sqlalchemy import text
 
 
 async def test_tokenising_a_card_returns_a_token_brand_last4_and_expiry(shop):
@@ -135,6 +137,47 @@ async def test_saved_cards_are_listed_to_their_owner_only(shop, client):
     saved = await shop.tokenise(owner)
     mine = await client.get("/api/payments/methods", headers=owner.headers)
     assert mine.status_code == 200
-    assert mine.json() == [saved]
+    assert mine.json() == {"items": [saved], "total": 1, "limit": 20, "offset": 0}
     theirs = await client.get("/api/payments/methods", headers=other.headers)
-    assert theirs.json() == []
+    assert theirs.json() == {"items": [], "total": 0, "limit": 20, "offset": 0}
+
+
+async def test_a_user_can_save_twenty_cards_and_no_more(shop, client, sessions):
+    user = shop.customer()
+    await asyncio.gather(*(shop.tokenise(user) for _ in range(19)))
+    # The last places race: of three at once, one gets the twentieth.
+    responses = await asyncio.gather(
+        *(
+            client.post("/api/payments/methods", json=card_payload(), headers=user.headers)
+            for _ in range(3)
+        )
+    )
+
+    assert sorted(r.status_code for r in responses) == [201, 409, 409]
+    refused = next(r for r in responses if r.status_code == 409).json()["error"]
+    assert refused["code"] == "too_many_payment_methods"
+    assert "20" in refused["message"]
+    async with sessions() as session:
+        kept = await session.scalar(
+            text("SELECT count(*) FROM payment_methods WHERE user_id = :u"), {"u": user.id}
+        )
+    assert kept == 20
+    assert (
+        await client.post("/api/payments/methods", json=card_payload(), headers=user.headers)
+    ).status_code == 409
+    # Another user is not affected.
+    assert (await shop.tokenise(shop.customer()))["id"].startswith("pm_")
+
+
+async def test_saved_cards_are_listed_a_page_at_a_time_newest_first(shop, client):
+    user = shop.customer()
+    saved = [await shop.tokenise(user) for _ in range(5)]
+
+    first = await client.get("/api/payments/methods?limit=2", headers=user.headers)
+    rest = await client.get("/api/payments/methods?limit=2&offset=2", headers=user.headers)
+    too_many = await client.get("/api/payments/methods?limit=101", headers=user.headers)
+
+    assert first.json()["total"] == rest.json()["total"] == 5
+    listed = first.json()["items"] + rest.json()["items"]
+    assert listed == list(reversed(saved))[:4]
+    assert too_many.status_code == 422

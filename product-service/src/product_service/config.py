@@ -8,7 +8,7 @@ from service_kit.config import ServiceSettings
 class ProductSettings(ServiceSettings):
     service_name: str = "product-service"
     port: int = 8002
-    # Trigram similarity for typo-tolerant search.
+    # Trigram indexes: revision 0001 made the former search vocabulary's (0004 dropped it).
     postgres_extensions: tuple[str, ...] = ("pg_trgm",)
 
     currency: str = "USD"
@@ -17,9 +17,6 @@ class ProductSettings(ServiceSettings):
     search_cache_seconds: float = 5.0
     search_cache_entries: int = 2048
     search_cache_bytes: int = 32 * 2**20  # of response bodies (a page of 20: ~15 kB)
-    # Answer text searches from an in-memory index of the live products (decision 16); off,
-    # every search runs in PostgreSQL.
-    search_index: bool = True
 
 
 @lru_cache

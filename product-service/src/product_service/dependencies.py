@@ -1,6 +1,8 @@
 """Request dependencies: the unit of work and read sessions (the kit's), the caller, the
-settings, the search cache."""
+settings, the search cache and index."""
 
+import logging
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,8 +11,11 @@ from service_kit.auth import CurrentUser, RequireAdmin
 from service_kit.db import ReadSessionDep, ReadSessions, ReadSessionsDep, SessionDep
 
 from product_service.config import ProductSettings
-from product_service.search_cache import SearchCache
-from product_service.search_sync import LiveSearchIndex
+from product_service.errors import SearchStarting
+from product_service.search.cache import SearchCache
+from product_service.search.live import LiveSearchIndex
+
+log = logging.getLogger(__name__)
 
 SEARCH_CACHE = "search_cache"
 SEARCH_INDEX = "search_index"
@@ -35,14 +40,30 @@ async def search_cache(request: Request) -> SearchCache:
     return value
 
 
-async def search_index(request: Request) -> LiveSearchIndex | None:
-    value: LiveSearchIndex | None = _kit(request).extra.get(SEARCH_INDEX)
+async def search_index(request: Request) -> LiveSearchIndex:
+    value = _kit(request).extra.get(SEARCH_INDEX)
+    if not isinstance(value, LiveSearchIndex):
+        raise SearchStarting()
     return value
+
+
+async def searchable_after_commit(request: Request) -> AsyncIterator[None]:
+    """A write's change is searchable on this replica before its response is sent: declared
+    before the unit of work, this ends after its commit (both end before the response)."""
+    yield
+    index = _kit(request).extra.get(SEARCH_INDEX)
+    if isinstance(index, LiveSearchIndex):
+        try:
+            await index.refresh()
+        except Exception:
+            # Committed all the same; the index catches up from the notification.
+            log.warning("search index: a change was not applied at once", exc_info=True)
 
 
 SettingsDep = Annotated[ProductSettings, Depends(settings)]
 SearchCacheDep = Annotated[SearchCache, Depends(search_cache)]
-SearchIndexDep = Annotated[LiveSearchIndex | None, Depends(search_index)]
+SearchIndexDep = Annotated[LiveSearchIndex, Depends(search_index)]
+SearchableDep = Annotated[None, Depends(searchable_after_commit, scope="function")]
 
 __all__ = [
     "CurrentUser",
@@ -52,6 +73,7 @@ __all__ = [
     "RequireAdmin",
     "SearchCacheDep",
     "SearchIndexDep",
+    "SearchableDep",
     "SessionDep",
     "SettingsDep",
 ]

@@ -7,8 +7,8 @@ from product_service.config import ProductSettings, get_settings
 from product_service.consumers import handlers
 from product_service.dependencies import SEARCH_CACHE, SEARCH_INDEX
 from product_service.routes import router
-from product_service.search_cache import SESSION_INFO_KEY, SearchCache
-from product_service.search_sync import INFO_KEY, LiveSearchIndex
+from product_service.search.cache import SESSION_INFO_KEY, SearchCache
+from product_service.search.live import INFO_KEY, LiveSearchIndex
 
 
 def create_app(settings: ProductSettings | None = None) -> FastAPI:
@@ -26,10 +26,11 @@ def create_app(settings: ProductSettings | None = None) -> FastAPI:
         # cache and the index, to invalidate or refresh them once its changes are committed.
         shared: dict[str, object] = {SESSION_INFO_KEY: cache}
         assert kit.database is not None
-        if settings.search_index:
-            index = LiveSearchIndex(settings.database_dsn, kit.database.pool)
-            index.start()
-            kit.extra[SEARCH_INDEX] = shared[INFO_KEY] = index
+        index = LiveSearchIndex(settings.database_dsn, kit.database.pool)
+        index.start()
+        kit.extra[SEARCH_INDEX] = shared[INFO_KEY] = index
+        # Not ready (/ready) until the first build of the index is done.
+        kit.readiness["search_index"] = lambda: index.ready
         kit.sessions.configure(info={**kit.sessions.kw.get("info", {}), **shared})
         kit.database.info.update(shared)
 

@@ -12,9 +12,8 @@ from service_kit.pg import Database, DatabaseDep
 from product_service import service
 from product_service.dependencies import (
     ReadSessionDep,
-    ReadSessions,
-    ReadSessionsDep,
     RequireAdmin,
+    SearchableDep,
     SearchCacheDep,
     SearchIndexDep,
     SessionDep,
@@ -32,9 +31,9 @@ from product_service.schemas import (
     ProductUpdate,
     SearchParams,
 )
-from product_service.search import SearchRequest, filters_from
-from product_service.search_cache import CachedPage
-from product_service.search_sync import LiveSearchIndex
+from product_service.search.cache import CachedPage
+from product_service.search.live import LiveSearchIndex
+from product_service.search.query import SearchRequest, filters_from
 
 router = APIRouter(prefix="/api")
 
@@ -51,10 +50,9 @@ PICTURE_HEADERS = {
     tags=["catalog"],
     summary="Search and filter the catalog",
     response_model=ProductPage,
-    responses=error_responses(422),
+    responses=error_responses(422, 503),
 )
 async def search_products(
-    new_session: ReadSessionsDep,
     database: DatabaseDep,
     cache: SearchCacheDep,
     index: SearchIndexDep,
@@ -71,7 +69,7 @@ async def search_products(
         limit=params.limit,
         offset=params.offset,
     )
-    run = _search_page(new_session, database, request, index)
+    run = _search_page(database, request, index)
     page = await cache.get_or_run(request.cache_key, run, refresh=run)
     return Response(page.body, media_type="application/json")
 
@@ -89,18 +87,14 @@ def page_body(page: ProductPage, items: list[bytes]) -> bytes:
 
 
 def _search_page(
-    new_session: ReadSessions,
-    database: Database,
-    request: SearchRequest,
-    index: LiveSearchIndex | None,
+    database: Database, request: SearchRequest, index: LiveSearchIndex
 ) -> Callable[[], Awaitable[CachedPage]]:
-    """The search, run in a session of its own (so that it can also refresh a cached page in
-    the background, after the request that started it has ended), as the JSON body to send."""
+    """The search as the JSON body to send (it can also refresh a cached page in the
+    background, after the request that started it has ended)."""
 
     async def search_page() -> CachedPage:
-        async with new_session() as session:
-            result = await service.search(session, database, request, index)
-        facets = result.facets
+        result = await service.search(database, request, index)
+        facets = result.found.facets
         page = ProductPage(
             items=[],
             total=facets.total,
@@ -112,7 +106,7 @@ def _search_page(
                     min_cents=facets.min_price_cents, max_cents=facets.max_price_cents
                 ),
             ),
-            corrected_query=result.corrected,
+            corrected_query=result.found.corrected,
         )
         return CachedPage(
             body=page_body(page, [fragment for _, fragment in result.items]),
@@ -171,7 +165,11 @@ async def list_categories(session: ReadSessionDep) -> list[CategoryCount]:
     responses=error_responses(400, 401, 403, 422),
 )
 async def create_product(
-    session: SessionDep, settings: SettingsDep, _: RequireAdmin, body: ProductCreate
+    _searchable: SearchableDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    _: RequireAdmin,
+    body: ProductCreate,
 ) -> ProductOut:
     product = await service.create_product(session, **body.model_dump(), currency=settings.currency)
     return ProductOut.model_validate(product)
@@ -184,7 +182,11 @@ async def create_product(
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def update_product(
-    session: SessionDep, _: RequireAdmin, product_id: uuid.UUID, body: ProductUpdate
+    _searchable: SearchableDep,
+    session: SessionDep,
+    _: RequireAdmin,
+    product_id: uuid.UUID,
+    body: ProductUpdate,
 ) -> ProductOut:
     product = await service.update_product(session, product_id, body.changes())
     return ProductOut.model_validate(product)
@@ -197,6 +199,8 @@ async def update_product(
     summary="Remove a product from the catalog",
     responses=error_responses(401, 403, 404, 422),
 )
-async def delete_product(session: SessionDep, _: RequireAdmin, product_id: uuid.UUID) -> Response:
+async def delete_product(
+    _searchable: SearchableDep, session: SessionDep, _: RequireAdmin, product_id: uuid.UUID
+) -> Response:
     await service.delete_product(session, product_id)
     return Response(status_code=204)

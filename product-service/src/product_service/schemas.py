@@ -66,9 +66,17 @@ def _not_boolean(value: Any) -> Any:
     return value
 
 
+def _json_number(value: Any) -> Any:
+    """A price is a JSON number: not true/false (read as 1/0), and not text such as "12999"
+    (which pydantic would convert), as the other services' numbers."""
+    if isinstance(value, str | bytes):
+        raise ValueError("a number is required, not text")
+    return _not_boolean(value)
+
+
 # Constraints first, then the before-validator that wraps them (so the schema keeps them).
 PriceCents = Annotated[
-    int, Field(gt=0, le=MAX_PRICE_CENTS, examples=[12999]), BeforeValidator(_not_boolean)
+    int, Field(gt=0, le=MAX_PRICE_CENTS, examples=[12999]), BeforeValidator(_json_number)
 ]
 Stock = Annotated[int, Field(ge=0, le=MAX_STOCK), BeforeValidator(_not_boolean)]
 ImageUrl = Annotated[

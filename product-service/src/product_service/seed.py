@@ -90,8 +90,6 @@ async def add_synthetic(settings: ServiceSettings, count: int, seed: int = 7) ->
             while batch := [_row(item, currency, rng, now) for item in _take(items, COPY_BATCH)]:
                 await repository.copy_products(session, batch)
                 added += len(batch)
-            await repository.rebuild_search_terms(session)
-            await repository.rebuild_search_rows(session)
         await repository.vacuum_analyze(engine)
         return added
     finally:

@@ -108,6 +108,8 @@ async def test_unknown_fields_are_refused_naming_them(catalog, client, field):
         ({"price_cents": 0}, "price_cents"),
         ({"price_cents": -100}, "price_cents"),
         ({"price_cents": 12.5}, "price_cents"),
+        ({"price_cents": "12999"}, "price_cents"),
+        ({"price_cents": True}, "price_cents"),
         ({"name": ""}, "name"),
         ({"name": "   "}, "name"),
         ({"name": "x" * 201}, "name"),
@@ -141,6 +143,19 @@ async def test_invalid_products_are_refused_naming_the_field(catalog, client, ov
     assert field in {d["field"] for d in error["details"]} or any(
         d["field"].startswith(field) for d in error["details"]
     )
+
+
+async def test_a_price_sent_as_text_is_refused_on_update_too(catalog, client):
+    created = await client.post("/api/products", json=product_body(), headers=catalog.admin)
+    url = f"/api/products/{created.json()['id']}"
+
+    response = await client.patch(url, json={"price_cents": "500"}, headers=catalog.admin)
+
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "price_cents"
+    assert "text" in detail["message"]
+    assert (await client.get(url)).json()["price_cents"] == created.json()["price_cents"]
 
 
 @pytest.mark.parametrize(

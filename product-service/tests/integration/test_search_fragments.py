@@ -8,7 +8,7 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
-from product_service import repository, routes, service
+from product_service import repository, routes
 from product_service.schemas import (
     CategoryCount,
     Facets,
@@ -16,12 +16,12 @@ from product_service.schemas import (
     ProductOut,
     ProductPage,
 )
-from product_service.search import SearchRequest, filters_from
-from product_service.search_sync import LiveSearchIndex
-from sqlalchemy import text
+from product_service.search.live import LiveSearchIndex
+from product_service.search.query import SearchRequest, filters_from
 
 from . import test_search_index
-from .test_search_index import SORTS, TYPED, _eventually
+from .test_search_index import SORTS, TYPED
+from .test_search_index import eventually as _eventually
 from .test_stock_read_model import stock_event
 
 # The index tests' fixtures: a seeded catalog, and a second replica's index.
@@ -29,10 +29,9 @@ seeded = test_search_index.seeded
 second_replica = test_search_index.second_replica
 
 
-async def _page_as_pydantic_built_it(sessions, database, request: SearchRequest) -> bytes:
-    """The body as the page was built before fragments: every product read and validated."""
-    async with sessions() as session:
-        found = await service._search(session, request, None)
+async def _page_as_pydantic_built_it(live, database, request: SearchRequest) -> bytes:
+    """The body as the page is built without fragments: every product read and validated."""
+    found = await live.search(request)
     async with database.connection() as conn:
         rows = await repository.products_by_ids(conn, found.product_ids)
     facets = found.facets
@@ -50,19 +49,12 @@ async def _page_as_pydantic_built_it(sessions, database, request: SearchRequest)
     return routes._PAGE_JSON.dump_json(page)
 
 
-async def _body(live: LiveSearchIndex | None, sessions, database, request: SearchRequest) -> bytes:
-    return (await routes._search_page(sessions, database, request, live)()).body
+async def _body(live: LiveSearchIndex, database, request: SearchRequest) -> bytes:
+    return (await routes._search_page(database, request, live)()).body
 
 
 async def test_pages_from_fragments_are_byte_for_byte_the_pages_pydantic_built(app, seeded):
     live: LiveSearchIndex = app.state.kit.extra["search_index"]
-    async with seeded() as session:
-        rows = await session.scalar(text("SELECT count(*) FROM product_search"))
-
-    async def loaded():
-        assert live.ready and live.index is not None and len(live.index) == rows
-
-    await _eventually(loaded, 20)
     database = app.state.kit.database
     rng = random.Random(3)
     compared = from_memory = 0
@@ -80,18 +72,18 @@ async def test_pages_from_fragments_are_byte_for_byte_the_pages_pydantic_built(a
                 limit=rng.choice((1, 20, 100)),
                 offset=rng.choice((0, 0, 20)),
             )
-            expected = await _page_as_pydantic_built_it(seeded, database, request)
+            expected = await _page_as_pydantic_built_it(live, database, request)
             # Twice: first filling the fragments, then from them.
             for _ in range(2):
                 from_memory += len(live.fragments) > 0
-                assert await _body(live, seeded, database, request) == expected, request
+                assert await _body(live, database, request) == expected, request
                 compared += 1
     assert compared > 300 and len(live.fragments) > 1000 and from_memory > 300
 
 
 async def _shown(live: LiveSearchIndex, app, sessions, typed: str) -> dict[str, Any]:
     request = SearchRequest(q=typed, filters=filters_from(None, None, None, False))
-    body = await _body(live, sessions, app.state.kit.database, request)
+    body = await _body(live, app.state.kit.database, request)
     return {item["id"]: item for item in json.loads(body)["items"]}
 
 

@@ -1,35 +1,21 @@
-"""The search index answers a text search exactly as the PostgreSQL statement does (the same
-matches, category statistics and page order, ts_rank included), and follows every change of
-the search rows: at once on the replica that made it, through a notification on the others,
-and by a full reload when its listener connection is lost."""
+"""Each replica's search index follows every change of the products: at once on the replica
+that made it (before the write's response), through a notification on the others (well within
+500 ms), and by a full rebuild when its listener connection is lost or after a bulk load. Until
+its first build the replica is not ready and refuses searches."""
 
 import asyncio
-import random
 import time
 from datetime import UTC, datetime
 
-import numpy as np
 import pytest
-from product_service import repository, service
-from product_service.search import Filters, WordQuery, all_words, corrected, words_of
-from product_service.search_index import IndexedRow, SearchIndex
-from product_service.search_sync import LiveSearchIndex
-from product_service.search_terms import lexeme_of, resolve
+from product_service.errors import SearchStarting
+from product_service.search.live import LiveSearchIndex
+from product_service.search.query import Filters, SearchRequest
 from product_service.seed import add_synthetic, seed_demo
-from sqlalchemy import text
 
 from .test_stock_read_model import stock_event
 
 SORTS = ("relevance", "price_asc", "price_desc", "newest", "name")
-FILTERS = (
-    Filters(),
-    Filters(in_stock=True),
-    Filters(category="audio"),
-    Filters(min_price_cents=2000, max_price_cents=15000),
-    Filters(category="kitchen", max_price_cents=9000, in_stock=True),
-    Filters(category="no-such-category"),
-    Filters(min_price_cents=900000),
-)
 TYPED = (
     "headphones", "wireless", "wireless mouse", "espresso machine", "running shoes", "yoga mat",
     "4k monitor", "hedphones", "keybord", "head", "lap", "air fryer", "desk lamp", "power bank",
@@ -37,132 +23,25 @@ TYPED = (
     "wire head", "the headphones", "and", "black wireless over ear", "cheap headphones",
     "wireles mous", "stainless steel", "usb", "pro", "running runs", "speaker bluetooth",
 )  # fmt: skip
+# Another replica sees a change within this (the target is 500 ms; this machine is shared).
+OTHER_REPLICA_SECONDS = 0.5
 
 
 @pytest.fixture
-async def seeded(settings, empty_catalog):
+async def seeded(settings, empty_catalog, app):
     await seed_demo(settings)
     await add_synthetic(settings, 3000, seed=11)
+    await app.state.kit.extra["search_index"].rebuild()
     return empty_catalog
 
 
-async def _index(app) -> SearchIndex:
-    async with app.state.kit.database.pool.acquire() as conn:
-        return SearchIndex.build(IndexedRow(*row) for row in await repository.search_rows(conn))
+async def _answer(live: LiveSearchIndex, typed: str, **filters) -> tuple[list[str], dict]:
+    found = await live.search(SearchRequest(q=typed, filters=Filters(**filters), sort="price_asc"))
+    categories = dict(found.facets.categories)
+    return [str(i) for i in found.product_ids], categories
 
 
-async def _queries(session, rng: random.Random) -> list[WordQuery]:
-    """The query shapes the service sends: every word (the last as a prefix), and corrections
-    of each, all words or any."""
-    terms = list((await session.scalars(text("SELECT term FROM search_terms ORDER BY term"))).all())
-    typed = list(TYPED)
-    for _ in range(40):
-        picked = rng.sample(terms, rng.randint(1, 3))
-        if rng.random() < 0.5:
-            picked[-1] = picked[-1][: rng.randint(1, len(picked[-1]))]
-        typed.append(" ".join(picked))
-    queries = []
-    for typed_text in typed:
-        words = words_of(typed_text)
-        queries.append(all_words(words))
-        queries.append(all_words(words, prefix_last=False))
-        spellings = await service._spellings(session, words)
-        queries.append(corrected(words, spellings))
-        if len(words) > 1:
-            queries.append(corrected(words, spellings, any_word=True))
-    return queries
-
-
-async def test_the_index_answers_every_search_shape_as_postgresql_does(app, seeded):
-    index = await _index(app)
-    rng = random.Random(5)
-    compared = 0
-    async with seeded() as session:
-        queries = await _queries(session, rng)
-        for query in queries:
-            words = [term.word for group in query.groups for term in group]
-            resolved = resolve(query, await _lexemes(session, words))
-            assert resolved is not None, query.text
-            for sort in SORTS:
-                filters = rng.choice(FILTERS)
-                for offset in (0, 20, rng.choice((40, 100, 5000))):
-                    expected = await repository.text_search(
-                        session, query.text, filters, sort, 20, offset
-                    )
-                    found = index.search(resolved, filters, sort, 20, offset)
-                    assert _same(found, expected), (query.text, filters, sort, offset)
-                    compared += 1
-
-    assert compared > 1500
-
-
-async def _lexemes(session, words):
-    return {w: lexeme_of(q) for w, q in (await repository.tsqueries_of(session, words)).items()}
-
-
-def _same(found, expected) -> bool:
-    key = lambda stats: sorted(stats, key=lambda s: s.name)  # noqa: E731
-    return key(found[0]) == key(expected[0]) and found[1] == expected[1]
-
-
-# One lexeme both whole and as a prefix (`wirel:*`, `wireles`), with few operands and with
-# many (PostgreSQL's qsort decides which one ts_rank keeps).
-SAME_LEXEME_TWICE = (
-    corrected(["wireless", "mous"], {"mous": ["mouse", "mice"]}),
-    corrected(["wireless", "mous"], {"mous": ["mouse", "mice"]}, any_word=True),
-    corrected(["running", "runs"], {}),
-    corrected(
-        ["mouse", "black", "wirel"],
-        {"mouse": ["mous", "mice", "mouses"], "black": ["blacks"], "wirel": ["wireles", "wire"]},
-        any_word=True,
-    ),
-    corrected(
-        ["mouse", "wirel"],
-        {"mouse": ["mous", "mice", "mouses", "mousepad"], "wirel": ["wireles", "wire", "wired"]},
-    ),
-)
-
-
-async def test_ranks_are_ts_rank_to_the_last_bit(app, seeded):
-    index = await _index(app)
-    queries = [
-        (all_words(words_of("wireless head")), "wireless head"),
-        (all_words(words_of("black wireless over")), "black wireless over"),
-        (corrected(words_of("noise cancelling"), {}, any_word=True), "noise cancelling"),
-        (all_words(words_of("lap")), "lap"),
-        *((query, query.text) for query in SAME_LEXEME_TWICE),
-    ]
-    async with seeded() as session:
-        for query, typed in queries:
-            words = [term.word for group in query.groups for term in group]
-            resolved = resolve(query, await _lexemes(session, words))
-            assert resolved is not None
-            rows = (
-                await session.execute(
-                    text(
-                        "SELECT id, ts_rank(search_vector, to_tsquery('english', :q))"
-                        " FROM product_search WHERE search_vector @@ to_tsquery('english', :q)"
-                    ),
-                    {"q": query.text},
-                )
-            ).all()
-            shown = sorted(index.slot_of[row[0]] for row in rows)
-            ranks = index._rank(resolved, np.array(shown))
-            mine = {index.ids[slot]: float(rank) for slot, rank in zip(shown, ranks, strict=True)}
-            assert rows and mine == {row[0]: row[1] for row in rows}, typed
-
-
-async def _index_answer(live: LiveSearchIndex, sessions, typed: str, **filters):
-    async with sessions() as session:
-        found = await live.search(
-            session, all_words(words_of(typed)), Filters(**filters), "price_asc", 20, 0
-        )
-    assert found is not None, "the index did not answer"
-    stats, ids = found
-    return [str(i) for i in ids], {s.name: s.in_price_range for s in stats}
-
-
-async def _eventually(check, seconds: float = 3.0):
+async def eventually(check, seconds: float = 3.0):
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -170,7 +49,7 @@ async def _eventually(check, seconds: float = 3.0):
         except AssertionError:
             if time.monotonic() > deadline:
                 raise
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.005)
 
 
 @pytest.fixture
@@ -178,56 +57,125 @@ async def second_replica(app, settings, empty_catalog):
     live = LiveSearchIndex(settings.database_dsn, app.state.kit.database.pool)
     live.start()
     await live.wait_ready(10)
-    own: LiveSearchIndex = app.state.kit.extra["search_index"]
-    await _eventually(lambda: own.wait_ready(0.05), 10)
     yield live
     await live.stop()
 
 
-async def test_a_change_shows_at_once_here_and_soon_on_another_replica(
-    app, catalog, client, deliver, empty_catalog, second_replica
+async def test_a_change_shows_before_the_response_here_and_within_500_ms_on_another_replica(
+    app, catalog, client, deliver, second_replica
 ):
     own: LiveSearchIndex = app.state.kit.extra["search_index"]
-    replicas = (own, second_replica)
-
     lamp = await catalog.add(name="Haven Desk Lamp", category="home", price_cents=3999, stock=2)
     kettle = await catalog.add(name="Brava Lamp Kettle", category="kitchen", price_cents=2999)
-    started = time.monotonic()
-    for live in replicas:
+    # The write's response came back: searchable here without waiting.
+    assert own.index is not None
+    here = own.index.search(SearchRequest(q="lamp", filters=Filters(), sort="price_asc"))
+    assert [str(i) for i in here.product_ids] == [kettle["id"], lamp["id"]]
 
-        async def added(live=live):
-            ids, _ = await _index_answer(live, empty_catalog, "lamp")
-            assert ids == [kettle["id"], lamp["id"]]
+    async def added():
+        ids, _ = await _answer(second_replica, "lamp")
+        assert ids == [kettle["id"], lamp["id"]]
 
-        await (added() if live is own else _eventually(added))
+    await eventually(added, OTHER_REPLICA_SECONDS)
     await client.patch(
         f"/api/products/{lamp['id']}", json={"price_cents": 1999}, headers=catalog.admin
     )
     await client.delete(f"/api/products/{kettle['id']}", headers=catalog.admin)
+    changed_at = time.monotonic()
     await deliver(stock_event(lamp["id"], 0, datetime.now(UTC)))
-    for live in replicas:
+    for live in (own, second_replica):
 
         async def changed(live=live):
-            ids, _ = await _index_answer(live, empty_catalog, "lamp")
+            ids, _ = await _answer(live, "lamp")
             assert ids == [lamp["id"]]
-            in_stock, categories = await _index_answer(live, empty_catalog, "lamp", in_stock=True)
+            in_stock, categories = await _answer(live, "lamp", in_stock=True)
             assert in_stock == [] and categories == {}
-            cheap, _ = await _index_answer(live, empty_catalog, "lamp", max_price_cents=2000)
+            cheap, _ = await _answer(live, "lamp", max_price_cents=2000)
             assert cheap == [lamp["id"]]
 
-        await (changed() if live is own else _eventually(changed))
-    assert time.monotonic() - started < 3
+        await (changed() if live is own else eventually(changed, OTHER_REPLICA_SECONDS))
+    assert time.monotonic() - changed_at < 1
 
 
-async def test_a_lost_listener_reloads_everything(catalog, empty_catalog, second_replica):
+async def test_many_changes_at_once_reach_another_replica_in_a_few_commits(
+    catalog, client, second_replica
+):
+    lamps = [
+        await catalog.add(name=f"Haven Lamp {n}", category="home", price_cents=1000 + n)
+        for n in range(30)
+    ]
+    await asyncio.gather(
+        *(
+            client.patch(
+                f"/api/products/{p['id']}", json={"price_cents": 500}, headers=catalog.admin
+            )
+            for p in lamps
+        )
+    )
+
+    async def repriced():
+        found = await second_replica.search(
+            SearchRequest(q="lamp", filters=Filters(max_price_cents=500), limit=100)
+        )
+        assert found.facets.total == 30
+
+    await eventually(repriced, OTHER_REPLICA_SECONDS)
+
+
+async def test_a_lost_listener_rebuilds_everything(catalog, second_replica):
     loads = second_replica.loads
     second_replica.drop_listener()
-    # Made while nothing listens: only a full reload can bring it in.
+    # Made while nothing listens: only a rebuild can bring it in.
     lamp = await catalog.add(name="Orbit Floor Lamp", category="home", price_cents=8999)
 
-    async def reloaded():
+    async def rebuilt():
         assert second_replica.loads > loads and second_replica.ready
-        ids, _ = await _index_answer(second_replica, empty_catalog, "orbit")
+        ids, _ = await _answer(second_replica, "orbit")
         assert ids == [lamp["id"]]
 
-    await _eventually(reloaded, 10)
+    await eventually(rebuilt, 10)
+
+
+async def test_a_bulk_load_is_searchable_on_every_replica_after_its_rebuild(
+    app, settings, second_replica
+):
+    own: LiveSearchIndex = app.state.kit.extra["search_index"]
+    await add_synthetic(settings, 500, seed=5)
+
+    for live in (own, second_replica):
+
+        async def loaded(live=live):
+            found = await live.search(SearchRequest(q=None, filters=Filters()))
+            assert found.facets.total == 500
+
+        await eventually(loaded, 10)
+
+
+async def test_until_its_first_build_a_replica_is_not_ready_and_refuses_searches(
+    app, client, settings, empty_catalog
+):
+    starting = LiveSearchIndex(settings.database_dsn, app.state.kit.database.pool)
+    readiness = app.state.kit.readiness
+    built = readiness["search_index"]
+    readiness["search_index"] = lambda: starting.ready
+    try:
+        response = await client.get("/ready")
+        with pytest.raises(SearchStarting):
+            await starting.search(SearchRequest(q="lamp", filters=Filters()))
+    finally:
+        readiness["search_index"] = built
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["search_index"] == "starting"
+    assert (await client.get("/ready")).json()["checks"]["search_index"] == "up"
+
+
+async def test_every_sort_and_filter_answers_on_a_seeded_catalog(app, seeded):
+    own: LiveSearchIndex = app.state.kit.extra["search_index"]
+    for typed in TYPED:
+        for sort in SORTS:
+            for filters in (Filters(), Filters(category="audio", in_stock=True)):
+                request = SearchRequest(q=typed, filters=filters, sort=sort, limit=20)
+                found = await own.search(request)
+                assert len(found.product_ids) == min(20, found.facets.total), (typed, sort)
+                assert len(set(found.product_ids)) == len(found.product_ids)

@@ -5,10 +5,23 @@ from product_service.demo_catalog import demo_items
 from product_service.seed import add_synthetic, seed_demo
 from sqlalchemy import text
 
+from .test_search_index import eventually
+
 
 async def _count(sessions, sql: str) -> int:
     async with sessions() as session:
         return int(await session.scalar(text(sql)))
+
+
+async def _indexed(app, products: int) -> None:
+    """Seeding runs apart from the service, as another replica: its products reach this
+    replica's index through the notifications."""
+
+    async def caught_up():
+        index = app.state.kit.extra["search_index"].index
+        assert index is not None and len(index) == products
+
+    await eventually(caught_up, 10)
 
 
 async def test_the_demo_catalog_goes_into_an_empty_catalog_once(catalog, settings, empty_catalog):
@@ -25,8 +38,8 @@ async def test_the_demo_catalog_goes_into_an_empty_catalog_once(catalog, setting
     assert sum(c["count"] for c in categories.json()) == first
 
 
-async def test_the_demo_catalog_is_searchable_with_typos(catalog, settings, empty_catalog):
-    await seed_demo(settings)
+async def test_the_demo_catalog_is_searchable_with_typos(app, catalog, settings, empty_catalog):
+    await _indexed(app, await seed_demo(settings))
 
     page = await catalog.search(q="hedphones")
     espresso = await catalog.search(q="espreso machine")
@@ -45,8 +58,11 @@ async def test_the_demo_catalog_is_not_added_to_a_catalog_with_products(catalog,
     assert (await catalog.search())["total"] == 1
 
 
-async def test_synthetic_products_are_bulk_loaded_without_events(catalog, settings, empty_catalog):
+async def test_synthetic_products_are_bulk_loaded_without_events(
+    app, catalog, settings, empty_catalog
+):
     added = await add_synthetic(settings, 1500, seed=3)
+    await _indexed(app, added)
 
     page = await catalog.search(q="keybord")
 

@@ -2,7 +2,7 @@ import asyncio
 import time
 import uuid
 
-from product_service.search_cache import CachedPage, SearchCache
+from product_service.search.cache import CachedPage, SearchCache
 
 RESULT = CachedPage(b'{"total":0}', frozenset(), depends_on_stock=False)
 

@@ -17,8 +17,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from service_kit.auth import RevocationList, TokenVerifier
+from service_kit.body_limit import BodyLimitMiddleware
 from service_kit.broker import connect
 from service_kit.config import ServiceSettings
 from service_kit.consumer import EventConsumer, Handlers
@@ -50,6 +52,9 @@ class KitState:
     relay: OutboxRelay | None = None
     consumer: EventConsumer | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # What else must be ready before `/ready` says so (e.g. an index built at start): a name
+    # and a check, true once ready. Set by a service's startup hooks.
+    readiness: dict[str, Callable[[], bool]] = field(default_factory=dict)
     _tasks: list["asyncio.Task[None]"] = field(default_factory=list)
 
 
@@ -65,7 +70,11 @@ def create_service_app(
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
     access_log: bool = True,
+    public_docs: bool = True,
+    public_metrics: bool = True,
 ) -> FastAPI:
+    """`public_docs=False` serves no /docs, /redoc or /openapi.json; `public_metrics=False` no
+    /metrics (the service then serves them elsewhere, see metrics.MetricsServer)."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -138,10 +147,23 @@ def create_service_app(
             await kit.redis.aclose()
             await kit.http.close()
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan, version="1.0.0")
+    docs: dict[str, Any] = {} if public_docs else {"docs_url": None, "redoc_url": None}
+    app = FastAPI(
+        title=title,
+        description=description,
+        lifespan=lifespan,
+        version="1.0.0",
+        openapi_url="/openapi.json" if public_docs else None,
+        **docs,
+    )
     install_error_handlers(app)
+    # Outermost last: request context (ids, metrics, access log), then the client's address,
+    # then the body limit.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.trusted_forwarders:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_forwarders)
     app.add_middleware(RequestContextMiddleware, access_log=access_log)
-    app.include_router(health_router(database=database))
+    app.include_router(health_router(database=database, metrics=public_metrics))
     for router in routers:
         app.include_router(router)
     return app
@@ -160,7 +182,7 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
-def health_router(*, database: bool) -> APIRouter:
+def health_router(*, database: bool, metrics: bool = True) -> APIRouter:
     router = APIRouter(tags=["health"])
 
     @router.get("/health", summary="The process is alive")
@@ -169,8 +191,8 @@ def health_router(*, database: bool) -> APIRouter:
 
     @router.get(
         "/ready",
-        summary="The service's database and broker are reachable",
-        responses={503: {"description": "A dependency is down"}},
+        summary="Reachable dependencies, and what the service builds at start is built",
+        responses={503: {"description": "A dependency is down, or the service is starting"}},
     )
     async def ready(request: Request) -> JSONResponse:
         kit: KitState = request.app.state.kit
@@ -185,6 +207,8 @@ def health_router(*, database: bool) -> APIRouter:
                 checks["database"] = "down"
         if kit.broker is not None:
             checks["broker"] = "up" if not kit.broker.is_closed else "down"
+        for name, check in kit.readiness.items():
+            checks[name] = "up" if check() else "starting"
         try:
             assert kit.redis is not None
             await asyncio.wait_for(kit.redis.ping(), 2)
@@ -197,8 +221,10 @@ def health_router(*, database: bool) -> APIRouter:
             status_code=200 if ok else 503,
         )
 
-    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if metrics:
+
+        @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+        async def metrics_page() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -57,6 +57,10 @@ def run_cli(
             http="httptools",
             access_log=False,
             log_config=None,
+            # No `Server: uvicorn` banner. Forwarding headers are believed by the app itself,
+            # from its FORWARDED_ALLOW_IPS only (app.py), not from uvicorn's default localhost.
+            server_header=False,
+            proxy_headers=False,
         )
         return 0
     if args.command == "migrate" and service_dir is not None:

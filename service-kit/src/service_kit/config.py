@@ -31,6 +31,13 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
 
+    # A body over this is refused (413) by the service itself, whatever is in front of it.
+    max_body_bytes: int = 1024 * 1024
+    # Who may tell the service a client's address: the IPs or networks (comma separated) whose
+    # X-Forwarded-For and X-Forwarded-Proto it believes, i.e. the gateway's. None by default:
+    # the peer is the client. Compose and Kubernetes set the gateway's network here.
+    forwarded_allow_ips: str = ""
+
     # PostgreSQL: the service's own database and role.
     postgres_host: str = "127.0.0.1"
     postgres_port: int = 5432
@@ -81,6 +88,16 @@ class ServiceSettings(BaseSettings):
                     + " (set them, or ENV=dev for local development)"
                 )
         return self
+
+    @property
+    def trusted_forwarders(self) -> list[str]:
+        """The addresses whose forwarding headers name the client (see forwarded_allow_ips)."""
+        return [h.strip() for h in self.forwarded_allow_ips.split(",") if h.strip()]
+
+    @property
+    def development(self) -> bool:
+        """Development and tests: API documents and metrics on the public port."""
+        return self.env in ("dev", "test")
 
     @property
     def short_name(self) -> str:

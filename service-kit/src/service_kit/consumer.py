@@ -123,6 +123,9 @@ class EventConsumer:
         self.delivery_limit = delivery_limit
         self.queue: AbstractQueue | None = None
         self._tag: str | None = None
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def start(self) -> None:
         channel = await self.connection.channel()
@@ -133,14 +136,31 @@ class EventConsumer:
         self.queue = await declare_queue(channel, main)
         self._tag = await self.queue.consume(self.on_message, no_ack=False)
 
-    async def stop(self) -> None:
+    async def stop(self, drain_seconds: float = 5.0) -> None:
+        """Take no more messages, then let those being handled finish (each acked after its
+        commit) for up to `drain_seconds`; one still unfinished goes back to the queue when the
+        connection closes, and its redelivery is recognised by the inbox."""
         if self.queue is not None and self._tag is not None:
             try:
                 await self.queue.cancel(self._tag)
             except Exception:
                 log.debug("consumer cancel failed", exc_info=True)
+        try:
+            await asyncio.wait_for(self._idle.wait(), drain_seconds)
+        except TimeoutError:
+            log.warning("stopped with events still being handled", extra={"count": self._in_flight})
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            await self._handle(message)
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    async def _handle(self, message: AbstractIncomingMessage) -> None:
         started = time.perf_counter()
         try:
             envelope = Envelope.model_validate_json(message.body)

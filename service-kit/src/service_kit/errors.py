@@ -128,16 +128,43 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
+# A body of thousands of wrong keys makes thousands of validation errors: the answer names the
+# first ones and counts the rest, so a 1 MB body cannot make a 10 MB answer.
+MAX_VALIDATION_DETAILS = 20
+MAX_FIELD_CHARS = 200
+MAX_MESSAGE_CHARS = 500
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def validation_details(errors: Any) -> list[dict[str, Any]]:
-    details = []
+    """The first MAX_VALIDATION_DETAILS errors, each field name and message clipped, then one
+    `more_errors` detail with the count of the rest."""
+    details: list[dict[str, Any]] = []
+    total = 0
     for err in errors:
+        total += 1
+        if len(details) == MAX_VALIDATION_DETAILS:
+            continue
         loc = tuple(err.get("loc", ()))
         details.append(
             {
-                "field": _field_name(loc),
+                "field": _clip(_field_name(loc), MAX_FIELD_CHARS),
                 "location": str(loc[0]) if loc else None,
-                "message": err.get("msg", "invalid"),
+                "message": _clip(str(err.get("msg", "invalid")), MAX_MESSAGE_CHARS),
                 "type": err.get("type"),
+            }
+        )
+    if total > len(details):
+        rest = total - len(details)
+        details.append(
+            {
+                "field": None,
+                "message": f"{rest} more errors not shown.",
+                "type": "more_errors",
+                "count": rest,
             }
         )
     return details
@@ -154,7 +181,8 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     details = validation_details(exc.errors())
     fields = ", ".join(sorted({d["field"] for d in details if d["field"]}))
-    message = f"Invalid input: {fields}." if fields else "Invalid input."
+    more = " and more" if details and details[-1]["type"] == "more_errors" else ""
+    message = _clip(f"Invalid input: {fields}{more}." if fields else "Invalid input.", 1000)
     return error_response(422, "validation_error", message, details=details)
 
 

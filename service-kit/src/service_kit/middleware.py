@@ -1,11 +1,17 @@
 """Request context as a plain ASGI middleware (no per-request task or body copy): request id,
-correlation id and trace parent into context variables and the response, plus metrics."""
+correlation id and trace parent into context variables and the response, plus metrics.
+
+A request whose client went away before any answer was sent is counted and logged as 499
+(client closed request, as nginx names it), not as a 500: no alert should fire for a client
+that gave up. The exception it leaves behind (Starlette's ClientDisconnect, or any other raised
+after the disconnect) goes no further: there is no one to answer."""
 
 import logging
 import time
 import uuid
 from typing import Any
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service_kit.context import (
@@ -18,6 +24,8 @@ from service_kit.context import (
 from service_kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 log = logging.getLogger("service_kit.access")
+
+CLIENT_CLOSED_REQUEST = 499
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -46,11 +54,21 @@ class RequestContextMiddleware:
         traceparent_var.set(str(parent))
         started = time.perf_counter()
         status = 500
+        answered = False
+        client_gone = False
+
+        async def receive_noting_disconnect() -> Message:
+            nonlocal client_gone
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                client_gone = True
+            return message
 
         async def send_with_ids(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+                answered = True
                 headers: list[Any] = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"x-correlation-id", str(correlation_id).encode()))
@@ -58,7 +76,15 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_ids)
+            await self.app(scope, receive_noting_disconnect, send_with_ids)
+            if not answered and client_gone:
+                status = CLIENT_CLOSED_REQUEST
+        except Exception as exc:
+            if answered or not (client_gone or isinstance(exc, ClientDisconnect)):
+                raise
+            status = CLIENT_CLOSED_REQUEST
+            if not isinstance(exc, ClientDisconnect):
+                log.warning("failed after the client went away", exc_info=exc)
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")

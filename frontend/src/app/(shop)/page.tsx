@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { ProductCard, ProductGrid } from "@/components/ProductCard";
 import { EmptyState, ErrorPanel, GridSkeleton } from "@/components/States";
 import { api } from "@/lib/api/client";
+import type { CardProduct } from "@/lib/api/types";
 import { safely } from "@/lib/api/safe";
 import { recommendedForMe } from "@/lib/recommendations";
 import { getSession } from "@/lib/session";
@@ -69,7 +70,7 @@ function Shelf({
   priority = false,
 }: {
   title: string;
-  products: Parameters<typeof ProductCard>[0]["product"][];
+  products: CardProduct[];
   reasons?: string[];
   priority?: boolean;
 }) {

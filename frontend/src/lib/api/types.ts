@@ -22,6 +22,7 @@ export type CheckoutBody = Schemas["CheckoutRequest"];
 /** The shared error body of every service (API.md, "Errors"). */
 export type ApiError = { error: Schemas["ErrorBody"] };
 
-/** Recommendations (API.md, "AI"), typed by hand while the service's document is absent. */
-export type Recommendation = { product: Product; score: number; reason: string };
-export type RecommendationList = { items: Recommendation[]; source: "gemini" | "local" };
+/** What a product card shows: a catalog product or a recommended one. */
+export type CardProduct = Pick<Product, "id" | "name" | "price_cents" | "currency" | "category" | "image_url" | "stock">;
+export type Recommendation = Schemas["Recommendation"];
+export type RecommendationList = Schemas["Recommendations"];

@@ -12,7 +12,7 @@ import { StockBadge } from "@/components/StockBadge";
 import { api } from "@/lib/api/client";
 import { errorInfo, type ErrorInfo, unreachable } from "@/lib/api/errors";
 import { safely } from "@/lib/api/safe";
-import type { Product } from "@/lib/api/types";
+import type { CardProduct, Product } from "@/lib/api/types";
 import { relatedProducts } from "@/lib/recommendations";
 
 type Props = { params: Promise<{ id: string }> };
@@ -42,7 +42,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
  */
 async function Related({ product }: { product: Product }) {
   const recommended = await relatedProducts(product.id, 4);
-  let items: { product: Product; reason: string }[] = recommended?.items ?? [];
+  let items: { product: CardProduct; reason: string }[] = recommended?.items ?? [];
   if (items.length === 0) {
     const page = await safely(
       async () =>

@@ -1,0 +1,1 @@
+"""Catalog search: see README.md beside this file."""

@@ -89,7 +89,7 @@ export default async function ProductPage({ params }: Props) {
             /
           </li>
           <li>
-            <Link href={`/products?category=${encodeURIComponent(product.category)}`} className="link">
+            <Link href={`/products?category=${encodeURIComponent(product.category)}`} className="link capitalize">
               {product.category}
             </Link>
           </li>

@@ -45,7 +45,8 @@ INFRA = {
     ),
 }
 UNDECRYPTABLE = "does not decrypt with the configured KEY_ENCRYPTION_KEY"
-OUT_OF_CONNECTIONS = "TooManyConnectionsError"
+# PostgreSQL's words when it has no connection left for another client.
+OUT_OF_CONNECTIONS = ("connection slots are reserved", "too many clients already")
 
 
 COLOR = sys.stdout.isatty()
@@ -133,7 +134,7 @@ def explain(child: Child) -> None:
             "or put the old key back in that file."
         )
         return
-    if OUT_OF_CONNECTIONS in tail:
+    if any(words in tail for words in OUT_OF_CONNECTIONS):
         fail(
             f"{child.name} found no free PostgreSQL connection (other programs hold them); close "
             "them, or raise the limit: psql -U postgres -c 'ALTER SYSTEM SET max_connections = "

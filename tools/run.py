@@ -45,6 +45,8 @@ INFRA = {
     ),
 }
 UNDECRYPTABLE = "does not decrypt with the configured KEY_ENCRYPTION_KEY"
+# PostgreSQL's words when it has no connection left for another client.
+OUT_OF_CONNECTIONS = ("connection slots are reserved", "too many clients already")
 
 
 COLOR = sys.stdout.isatty()
@@ -96,6 +98,9 @@ def check_ports(services: list[Service]) -> bool:
 def service_env(service: Service, values: dict[str, str]) -> dict[str, str]:
     env = {**os.environ, "ENV": "dev", "PORT": str(service.port), "HOST": "127.0.0.1"}
     env.pop("VIRTUAL_ENV", None)
+    # One replica each on a laptop: small pools keep the fleet well inside PostgreSQL's default
+    # 100 connections.
+    env.setdefault("DB_POOL_SIZE", "4")
     for key, value in values.items():
         if key.endswith("_DATABASE_PASSWORD") or key.startswith("ADMIN_") or key == "ENV":
             continue
@@ -127,6 +132,13 @@ def explain(child: Child) -> None:
             f"than this machine's development secrets ({devsecrets.secrets_file()} was replaced "
             "or removed); run `make reset` to recreate the development databases and queues, "
             "or put the old key back in that file."
+        )
+        return
+    if any(words in tail for words in OUT_OF_CONNECTIONS):
+        fail(
+            f"{child.name} found no free PostgreSQL connection (other programs hold them); close "
+            "them, or raise the limit: psql -U postgres -c 'ALTER SYSTEM SET max_connections = "
+            "300' and restart PostgreSQL."
         )
         return
     fail(f"{child.name} stopped with exit code {child.proc.returncode}; from {child.log}:")

@@ -30,12 +30,8 @@ FRONTEND = "frontend"
 
 # Environment names read by something other than a service's settings class.
 READ_ELSEWHERE = {
-    "FORWARDED_ALLOW_IPS": "uvicorn: whose forwarding headers to believe",
     "ADMIN_EMAIL": "the auth service's create-admin command",
     "ADMIN_PASSWORD": "the auth service's create-admin command",
-    # The gateway's settings of the security hardening; fields once it lands.
-    "TRUSTED_PROXIES": "the gateway: proxies whose X-Forwarded-For it believes",
-    "METRICS_PORT": "the gateway: its metrics port in production",
 }
 
 

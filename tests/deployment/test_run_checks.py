@@ -52,3 +52,39 @@ def test_the_storefront_without_node_is_named_with_how_to_install_it(
     assert "needs Node.js 20 or later; install it with: sudo apt-get install nodejs npm" in (
         capsys.readouterr().out
     )
+
+
+class StoppedChild:
+    """What `explain` reads of a child that stopped: its name, exit code and log."""
+
+    def __init__(self, log: Path, text: str) -> None:
+        log.write_text(text)
+        self.name = "auth"
+        self.log = log
+        self.proc = type("Proc", (), {"returncode": 1})()
+
+    def tail(self) -> str:
+        return self.log.read_text()
+
+
+@pytest.mark.parametrize(
+    ("log", "sentence"),
+    [
+        (
+            "auth_service.security.UndecryptableSigningKey: signing key k1 does not decrypt "
+            "with the configured KEY_ENCRYPTION_KEY",
+            "run `make reset` to recreate the development databases and queues",
+        ),
+        (
+            "asyncpg.exceptions.TooManyConnectionsError: remaining connection slots are "
+            "reserved for non-replication superuser connections",
+            "found no free PostgreSQL connection",
+        ),
+    ],
+)
+def test_a_known_cause_is_said_in_one_sentence_with_the_way_out(
+    log: str, sentence: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    run.explain(StoppedChild(tmp_path / "auth.log", f"Traceback (most recent call last):\n{log}\n"))
+    (line,) = capsys.readouterr().out.splitlines()
+    assert sentence in line

@@ -86,17 +86,18 @@ def _run(args: list[str], what: str) -> None:
     print(f"frontend: {what} done in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
-def packages_stale() -> bool:
-    marker = FRONTEND / "node_modules" / ".package-lock.json"
-    lock = FRONTEND / "package-lock.json"
+def packages_stale(folder: Path = FRONTEND) -> bool:
+    marker = folder / "node_modules" / ".package-lock.json"
+    lock = folder / "package-lock.json"
     return not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime
 
 
-def build_stale() -> bool:
-    if not SERVER.exists():
+def build_stale(folder: Path = FRONTEND) -> bool:
+    server = folder / SERVER.relative_to(FRONTEND)
+    if not server.exists():
         return True
-    inputs = _newest_mtime(FRONTEND / name for name in BUILD_INPUTS)
-    return inputs > SERVER.stat().st_mtime
+    inputs = _newest_mtime(folder / name for name in BUILD_INPUTS)
+    return inputs > server.stat().st_mtime
 
 
 def ensure_built(force: bool = False) -> None:

@@ -18,12 +18,13 @@ import urllib.request
 from collections.abc import Callable
 
 import devsecrets
+import frontend
 from platform_services import ROOT, Service, present
 from ports import holder, is_free
 from supervisor import Child, ChildExited, Interrupted, Supervisor
 
 LOGS = ROOT / "logs"
-FRONTEND = ROOT / "frontend"
+FRONTEND = frontend.FRONTEND
 FRONTEND_PORT = 3000
 PG_START = (
     "sudo pg_ctlcluster $(ls /etc/postgresql) main start  (or: sudo systemctl start postgresql)"
@@ -97,6 +98,9 @@ def check_ports(services: list[Service]) -> bool:
 
 def service_env(service: Service, values: dict[str, str]) -> dict[str, str]:
     env = {**os.environ, "ENV": "dev", "PORT": str(service.port), "HOST": "127.0.0.1"}
+    # The gateway runs on this machine: the services believe its client address headers.
+    if service.has_database:
+        env.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
     env.pop("VIRTUAL_ENV", None)
     # One replica each on a laptop: small pools keep the fleet well inside PostgreSQL's default
     # 100 connections.
@@ -166,29 +170,15 @@ class Check:
 # --- the storefront (tools/frontend.py builds and starts it for its tests) -------------------
 
 
-def frontend_stale() -> bool:
-    server = FRONTEND / ".next" / "standalone" / "server.js"
-    if not server.exists():
-        return True
-    built = server.stat().st_mtime
-    for path in FRONTEND.rglob("*"):
-        parts = path.relative_to(FRONTEND).parts
-        if parts[0] in ("node_modules", ".next") or not path.is_file():
-            continue
-        if path.stat().st_mtime > built:
-            return True
-    return False
-
-
 def start_frontend(sup: Supervisor, values: dict[str, str]) -> Child | None:
     """Install, build if stale and start the storefront on :3000; None without `frontend/`."""
     if not (FRONTEND / "package.json").exists():
         return None
     env = {**os.environ, "NODE_ENV": "production", "NEXT_TELEMETRY_DISABLED": "1"}
     for step, command in (("installing", ["npm", "ci"]), ("building", ["npm", "run", "build"])):
-        if step == "installing" and (FRONTEND / "node_modules").exists():
+        if step == "installing" and not frontend.packages_stale(FRONTEND):
             continue
-        if step == "building" and not frontend_stale():
+        if step == "building" and not frontend.build_stale(FRONTEND):
             continue
         say(f"  {step} the storefront…")
         child = sup.run_step("frontend", command, env, FRONTEND, f"frontend-{step[:-3]}")

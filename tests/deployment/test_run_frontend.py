@@ -100,7 +100,7 @@ def test_it_is_built_again_only_when_a_source_changed(frontend: Path):
     serve(frontend)
     serve(frontend)
     assert runs(frontend, "build") == 1
-    source = frontend / "build.js"
+    source = frontend / "package.json"
     later = time.time() + 5
     os.utime(source, (later, later))
     serve(frontend)

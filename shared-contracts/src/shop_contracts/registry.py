@@ -42,7 +42,9 @@ EVENT_TYPES: dict[str, type[Event]] = {model.TYPE: model for model in _MODELS}
 # The consumers column of EVENTS.md: the routing keys each service's queue is bound to.
 # Two additions close the race of a customer cancelling while the payment is in flight
 # (docs/decisions.md): payment refunds or blocks the charge on order.cancelled, and
-# inventory gives back the stock of a refunded order it had decremented.
+# inventory gives back the stock of a refunded order it had decremented. The recommendation
+# service also follows stock (never recommending what is sold out) and the orders' payment
+# and cancellation (co-purchases count paid orders only).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "inventory": ("product.created", "product.deleted", "payment.success", "payment.refunded"),
     "cart": (
@@ -57,15 +59,20 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "product.created",
         "product.updated",
         "product.deleted",
+        "stock.updated",
         "cart.updated",
         "order.created",
+        "order.paid",
+        "order.cancelled",
     ),
     "payment": ("order.created", "stock.insufficient", "order.cancelled"),
     "order": ("payment.success", "payment.failed", "payment.refunded", "stock.insufficient"),
+    # analytics keeps every event type (it is the platform's record).
     "analytics": (
         "user.registered",
         "product.created",
         "product.updated",
+        "product.deleted",
         "cart.updated",
         "order.created",
         "payment.success",

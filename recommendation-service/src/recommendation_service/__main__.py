@@ -1,0 +1,3 @@
+from recommendation_service.cli import main
+
+raise SystemExit(main())

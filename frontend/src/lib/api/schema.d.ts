@@ -4,6 +4,74 @@
  */
 
 export interface paths {
+    "/api/analytics/abandoned-carts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Carts with items left idle and not followed by an order (admin) */
+        get: operations["abandoned_carts_api_analytics_abandoned_carts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revenue and orders per hour or UTC day, empty buckets included (admin) */
+        get: operations["sales_api_analytics_sales_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sales figures over a range (admin) */
+        get: operations["summary_api_analytics_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/top-products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Best-selling products, all time (admin) */
+        get: operations["top_products_api_analytics_top_products_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -494,10 +562,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recommendations/descriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marketing copy for a product from its name, category, keywords and tone */
+        post: operations["descriptions_api_recommendations_descriptions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/for-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Picks for the caller from their orders and cart; best sellers for a new customer */
+        get: operations["for_me_api_recommendations_for_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recommendations/related/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products to show beside a product (never itself, never deleted ones) */
+        get: operations["related_api_recommendations_related__product_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AbandonedCartOut */
+        AbandonedCartOut: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Item Count */
+            item_count: number;
+            /** Value Cents */
+            value_cents: number;
+            /**
+             * Last Activity
+             * Format: date-time
+             */
+            last_activity: string;
+        };
+        /** AbandonedCartsOut */
+        AbandonedCartsOut: {
+            /**
+             * Count
+             * @description Abandoned carts (all of them, not only those listed)
+             */
+            count: number;
+            /**
+             * Value Cents
+             * @description Their value together
+             */
+            value_cents: number;
+            /**
+             * Carts
+             * @description The most valuable first, up to `limit`
+             */
+            carts: components["schemas"]["AbandonedCartOut"][];
+        };
         /** AddItem */
         AddItem: {
             /**
@@ -650,6 +804,34 @@ export interface components {
              */
             expected_total_cents?: number | null;
         };
+        /** DescriptionOut */
+        DescriptionOut: {
+            /** Description */
+            description: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "gemini" | "local";
+        };
+        /** DescriptionRequest */
+        DescriptionRequest: {
+            /** Name */
+            name: string;
+            /** Category */
+            category: string;
+            /**
+             * Keywords
+             * @description Each appears in the text as written
+             */
+            keywords?: string[];
+            /**
+             * Tone
+             * @default friendly
+             * @enum {string}
+             */
+            tone: "friendly" | "professional" | "playful" | "luxurious" | "minimal";
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -720,6 +902,11 @@ export interface components {
             /** Quantity */
             quantity: number;
         };
+        /**
+         * Interval
+         * @enum {string}
+         */
+        Interval: "hour" | "day";
         /** JsonWebKey */
         JsonWebKey: {
             /**
@@ -1032,6 +1219,31 @@ export interface components {
             /** Updated By */
             updated_by: string | null;
         };
+        /**
+         * ProductCard
+         * @description What a storefront card shows.
+         */
+        ProductCard: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Price Cents */
+            price_cents: number;
+            /** Currency */
+            currency: string;
+            /** Category */
+            category: string;
+            /** Image Url */
+            image_url: string | null;
+            /** Stock */
+            stock: number;
+            /** In Stock */
+            in_stock: boolean;
+        };
         /** ProductCreate */
         ProductCreate: {
             /**
@@ -1191,6 +1403,31 @@ export interface components {
                 [key: string]: boolean | number | string | null;
             };
         };
+        /** Recommendation */
+        Recommendation: {
+            product: components["schemas"]["ProductCard"];
+            /**
+             * Score
+             * @description How strongly it is recommended (higher is stronger)
+             */
+            score: number;
+            /**
+             * Reason
+             * @description Why, in a short sentence for the shopper
+             */
+            reason: string;
+        };
+        /** Recommendations */
+        Recommendations: {
+            /** Items */
+            items: components["schemas"]["Recommendation"][];
+            /**
+             * Source
+             * @description gemini: Gemini ranked the local candidates and wrote the reasons; local: the local recommender answered
+             * @enum {string}
+             */
+            source: "gemini" | "local";
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -1204,6 +1441,21 @@ export interface components {
         /** RoleChange */
         RoleChange: {
             role: components["schemas"]["Role"];
+        };
+        /** SalesBucketOut */
+        SalesBucketOut: {
+            /**
+             * Bucket
+             * Format: date-time
+             * @description Start of the hour or UTC day
+             */
+            bucket: string;
+            /** Revenue Cents */
+            revenue_cents: number;
+            /** Orders */
+            orders: number;
+            /** Paid Orders */
+            paid_orders: number;
         };
         /** SetQuantity */
         SetQuantity: {
@@ -1329,6 +1581,90 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /** SummaryOut */
+        SummaryOut: {
+            /**
+             * Revenue Cents
+             * @description Paid orders, net of refunds and cancellations
+             */
+            revenue_cents: number;
+            /**
+             * Orders
+             * @description Orders placed, whatever became of them
+             */
+            orders: number;
+            /**
+             * Paid Orders
+             * @description Orders that stand paid (not refunded or cancelled)
+             */
+            paid_orders: number;
+            /**
+             * Cancelled Orders
+             * @description Orders declined, cancelled or refunded
+             */
+            cancelled_orders: number;
+            /**
+             * Average Order Value Cents
+             * @description revenue_cents / paid_orders
+             */
+            average_order_value_cents: number;
+            /**
+             * Customers
+             * @description Distinct customers with a paid order
+             */
+            customers: number;
+            /**
+             * Payment Failures
+             * @description Orders whose payment was declined
+             */
+            payment_failures: number;
+            /**
+             * Refunds
+             * @description Orders refunded
+             */
+            refunds: number;
+            /**
+             * Refunded Cents
+             * @description Money refunded on those orders
+             */
+            refunded_cents: number;
+            /**
+             * Units Sold
+             * @description Items in the paid orders
+             */
+            units_sold: number;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /**
+             * From
+             * Format: date-time
+             * @description Start of the range (hour-aligned)
+             */
+            from: string;
+            /**
+             * To
+             * Format: date-time
+             * @description End of the range, exclusive (hour-aligned)
+             */
+            to: string;
+        };
+        /** TopProductOut */
+        TopProductOut: {
+            /**
+             * Product Id
+             * Format: uuid
+             */
+            product_id: string;
+            /** Name */
+            name: string;
+            /** Units */
+            units: number;
+            /** Revenue Cents */
+            revenue_cents: number;
+        };
         /** UserOut */
         UserOut: {
             /**
@@ -1380,6 +1716,215 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    abandoned_carts_api_analytics_abandoned_carts_get: {
+        parameters: {
+            query?: {
+                idle_minutes?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbandonedCartsOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input (a bad time, `from` not before `to`, a range over the cap); `details` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sales_api_analytics_sales_get: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339; default: 30 days before `to` (UTC if no zone) */
+                from?: string | null;
+                /** @description RFC 3339, exclusive; default: now */
+                to?: string | null;
+                interval?: components["schemas"]["Interval"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesBucketOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input (a bad time, `from` not before `to`, a range over the cap); `details` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    summary_api_analytics_summary_get: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339; default: 30 days before `to` (UTC if no zone) */
+                from?: string | null;
+                /** @description RFC 3339, exclusive; default: now */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input (a bad time, `from` not before `to`, a range over the cap); `details` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    top_products_api_analytics_top_products_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                by?: "revenue" | "units";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopProductOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input (a bad time, `from` not before `to`, a range over the cap); `details` names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     jwks_document_api_auth__well_known_jwks_json_get: {
         parameters: {
             query?: never;
@@ -3338,6 +3883,152 @@ export interface operations {
                 };
             };
             /** @description Invalid input; the details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    descriptions_api_recommendations_descriptions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DescriptionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DescriptionOut"];
+                };
+            };
+            /** @description The body could not be read (not JSON, or not UTF-8) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; `details` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    for_me_api_recommendations_for_me_get: {
+        parameters: {
+            query?: {
+                /** @description How many products (1-20) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendations"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; `details` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    related_api_recommendations_related__product_id__get: {
+        parameters: {
+            query?: {
+                /** @description How many products (1-20) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                product_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendations"];
+                };
+            };
+            /** @description No such product (or it was deleted) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input; `details` names the fields */
             422: {
                 headers: {
                     [name: string]: unknown;

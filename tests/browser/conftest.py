@@ -151,6 +151,32 @@ def catalog(fleet: Fleet) -> Catalog:
     return made
 
 
+@pytest.fixture
+def new_product(fleet: Fleet, catalog: Catalog) -> Callable[..., str]:
+    """A product of the test's own (so changing it disturbs no other test), known everywhere."""
+    headers = _admin_headers(fleet)
+
+    def make(name: str, price_cents: int, stock: int) -> str:
+        product_id = _create(
+            fleet,
+            headers,
+            name=name,
+            description=f"{name}, made for one test.",
+            price_cents=price_cents,
+            category="Test Goods",
+            stock=stock,
+        )
+        _wait_known_everywhere(fleet, [product_id])
+        return product_id
+
+    return make
+
+
+@pytest.fixture
+def admin_headers(fleet: Fleet) -> dict[str, str]:
+    return _admin_headers(fleet)
+
+
 @pytest.fixture(scope="session")
 def storefront(fleet: Fleet) -> Iterator[Frontend]:
     ensure_built()

@@ -191,7 +191,7 @@ export function CheckoutForm({ totalCents, currency }: { totalCents: number; cur
           {error ? (
             <p id="checkout-error" role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">
               {error.message}
-              {error.code === "cart_already_checked_out" ? (
+              {error.code === "cart_already_checked_out" || error.code === "empty_cart" ? (
                 <>
                   {" "}
                   <a href="/account" className="link">Your orders</a>

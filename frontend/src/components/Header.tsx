@@ -1,6 +1,7 @@
 import Link from "next/link";
 
-import { logout } from "@/lib/actions/auth";
+import { LogoutButton } from "@/components/LogoutButton";
+
 import type { Claims } from "@/lib/tokens";
 
 export function Header({ claims, cartCount }: { claims: Claims | null; cartCount: number | null }) {
@@ -56,11 +57,7 @@ export function Header({ claims, cartCount }: { claims: Claims | null; cartCount
               <Link href="/account" className="rounded px-2 py-2 text-slate-800 hover:bg-slate-100">
                 Account
               </Link>
-              <form action={logout}>
-                <button type="submit" className="rounded px-2 py-2 text-slate-800 hover:bg-slate-100">
-                  Log out
-                </button>
-              </form>
+              <LogoutButton className="rounded px-2 py-2 text-slate-800 hover:bg-slate-100" />
             </>
           ) : (
             <>

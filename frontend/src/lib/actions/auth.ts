@@ -92,5 +92,4 @@ export async function logout(): Promise<void> {
     }
   }
   await clearTokens();
-  redirect("/login?logged_out=1");
 }

@@ -119,7 +119,11 @@ export async function placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResu
         };
       case "empty_cart":
       case "cart_empty":
-        return { ok: false, code: info.code, error: "Your cart is empty." };
+        return {
+          ok: false,
+          code: info.code,
+          error: "Your cart is empty: it may have just been checked out (perhaps in another tab). See your orders.",
+        };
       default:
         if (response.status === 409 && /stock/i.test(info.code + info.message)) {
           return {

@@ -16,9 +16,8 @@ export type User = Schemas["UserOut"];
 export type AuthResponse = Schemas["AuthResponse"];
 export type PaymentMethod = Schemas["PaymentMethodOut"];
 
-/** The checkout body with the total the shopper saw (API.md; the order service may not list
- * it in its document yet). */
-export type CheckoutBody = Schemas["CheckoutRequest"] & { expected_total_cents?: number };
+/** The checkout body, with the total the shopper saw (`expected_total_cents`). */
+export type CheckoutBody = Schemas["CheckoutRequest"];
 
 /** The shared error body of every service (API.md, "Errors"). */
 export type ApiError = { error: Schemas["ErrorBody"] };

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { OrderStatusBadge } from "@/components/OrderStatusBadge";
 import { Price } from "@/components/Price";
 import { EmptyState, ErrorPanel } from "@/components/States";
-import { logout } from "@/lib/actions/auth";
+import { LogoutButton } from "@/components/LogoutButton";
 import { api } from "@/lib/api/client";
 import { safely } from "@/lib/api/safe";
 import { getUser, requireSession } from "@/lib/session";
@@ -42,11 +42,7 @@ export default async function AccountPage({ searchParams }: Props) {
             </p>
           ) : null}
         </div>
-        <form action={logout}>
-          <button type="submit" className="btn-secondary">
-            Log out
-          </button>
-        </form>
+        <LogoutButton className="btn-secondary" />
       </div>
       <section aria-labelledby="orders-heading" className="space-y-3">
         <h2 id="orders-heading" className="text-xl font-bold">

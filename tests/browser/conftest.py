@@ -213,16 +213,3 @@ def context(browser: Browser, storefront: Frontend, catalog: Catalog) -> Iterato
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
-
-
-@pytest.fixture(scope="session")
-def make_product(fleet: Fleet) -> Callable[..., str]:
-    """A product made for one test (created by the admin, known to the cart and the stock);
-    returns its id."""
-
-    def make(**product: object) -> str:
-        product_id = _create(fleet, _admin_headers(fleet), **product)
-        _wait_known_everywhere(fleet, [product_id])
-        return product_id
-
-    return make

@@ -45,17 +45,11 @@ def test_dashboard_sale_then_a_product_with_an_ai_description_from_creation_to_d
     page: Page,
     fleet: Fleet,
     storefront: Frontend,
-    make_product: Callable[..., str],
+    new_product: Callable[..., str],
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     star = f"Grand Atlas Globe {tag}"
-    star_id = make_product(
-        name=star,
-        description="A large floor globe.",
-        price_cents=750_000,
-        category="Decor",
-        stock=5,
-    )
+    star_id = new_product(star, 750_000, 5)
     shopper = browser.new_context(base_url=storefront.url)
     try:
         buy(shopper.new_page(), star_id)
@@ -148,11 +142,9 @@ def test_the_admin_ships_a_paid_order_and_the_customer_sees_it_shipped(
     page: Page,
     fleet: Fleet,
     storefront: Frontend,
-    make_product: Callable[..., str],
+    new_product: Callable[..., str],
 ) -> None:
-    product_id = make_product(
-        name=f"Linen Apron {uuid.uuid4().hex[:6]}", price_cents=2400, category="Kitchen", stock=10
-    )
+    product_id = new_product(f"Linen Apron {uuid.uuid4().hex[:6]}", 2400, 10)
     customer = browser.new_context(base_url=storefront.url)
     try:
         shopper = customer.new_page()

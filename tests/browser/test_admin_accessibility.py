@@ -15,9 +15,9 @@ pytestmark = pytest.mark.timeout(900)
 
 
 def test_every_admin_page_is_accessible_and_fits_a_phone(
-    page: Page, fleet: Fleet, make_product: Callable[..., str]
+    page: Page, fleet: Fleet, new_product: Callable[..., str]
 ) -> None:
-    product_id = make_product(name="Woven Basket", price_cents=3200, category="Decor", stock=2)
+    product_id = new_product("Woven Basket", 3200, 2)
     order_id = buy(page, product_id)
     page.context.clear_cookies()
     log_in_as_admin(page, fleet)

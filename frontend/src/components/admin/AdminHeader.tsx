@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { logout } from "@/lib/actions/auth";
+import { LogoutButton } from "@/components/LogoutButton";
 
 import { AdminNav } from "./AdminNav";
 
@@ -23,11 +23,7 @@ export function AdminHeader({ username }: { username: string | null }) {
           <Link href="/" className="rounded px-2 py-2 text-slate-800 hover:bg-slate-100">
             Storefront
           </Link>
-          <form action={logout}>
-            <button type="submit" className="rounded px-2 py-2 text-slate-800 hover:bg-slate-100">
-              Log out
-            </button>
-          </form>
+          <LogoutButton className="rounded px-2 py-2 text-slate-800 hover:bg-slate-100" />
         </div>
       </div>
     </header>

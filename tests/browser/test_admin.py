@@ -74,7 +74,7 @@ def test_dashboard_sale_then_a_product_with_an_ai_description_from_creation_to_d
     # A new product with a description from the local writer (no Gemini key in the fleet).
     name = f"Copper Kettle {tag}"
     page.goto("/admin/products/new")
-    page.get_by_label("Name").fill(name)
+    page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Category").fill("Kitchen")
     page.get_by_label("Price (USD)").fill("39.50")
     page.get_by_label("Keywords (comma separated)").fill("whistling, hand-hammered")
@@ -95,7 +95,7 @@ def test_dashboard_sale_then_a_product_with_an_ai_description_from_creation_to_d
     page.get_by_label("Image URL").fill("ftp://nope")
     page.get_by_role("button", name="Create product").click()
     expect(page.get_by_test_id("error-image_url-error")).to_be_visible()
-    expect(page.get_by_label("Name")).to_have_value(name)
+    expect(page.get_by_label("Name", exact=True)).to_have_value(name)
     page.get_by_label("Image URL").fill("")
     page.get_by_role("button", name="Create product").click()
     page.wait_for_url(re.compile(r"/admin/products\?saved="))

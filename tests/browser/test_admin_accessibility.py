@@ -34,7 +34,7 @@ def test_every_admin_page_is_accessible_and_fits_a_phone(
     check(page, "admin-product-new")
 
     page.goto(f"/admin/products/{product_id}")
-    expect(page.get_by_label("Name")).to_have_value("Woven Basket")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Woven Basket")
     check(page, "admin-product-edit")
 
     page.goto("/admin/stock?below=5")

@@ -22,7 +22,7 @@ export function SalesChart({ points, currency }: { points: SalesPoint[]; currenc
   return (
     <div className="h-72 w-full" data-testid="sales-chart" aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+        <LineChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
           <XAxis dataKey="label" tick={{ fontSize: 12, fill: "#334155" }} minTickGap={24} />
           <YAxis
@@ -66,7 +66,7 @@ export function TopProductsChart({
   return (
     <div className="h-72 w-full" data-testid="top-chart" aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={points} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+        <BarChart accessibilityLayer={false} data={points} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" tick={{ fontSize: 12, fill: "#334155" }} tickFormatter={format} />
           <YAxis

@@ -56,7 +56,7 @@ export default async function OrdersPage({ searchParams }: Props) {
         <EmptyState title="No orders here" />
       ) : (
         <>
-          <div className="card overflow-x-auto">
+          <div className="card relative overflow-x-auto">
             <table className="w-full min-w-[40rem] text-left text-sm" data-testid="orders-table">
               <thead className="bg-slate-50">
                 <tr>

@@ -51,7 +51,7 @@ export default async function ProductsPage({ searchParams }: Props) {
       ) : (
         <>
           <p className="text-sm text-slate-700">{result.total} products</p>
-          <div className="card overflow-x-auto">
+          <div className="card relative overflow-x-auto">
             <table className="w-full min-w-[40rem] text-left text-sm" data-testid="products-table">
               <thead className="bg-slate-50">
                 <tr>

@@ -38,7 +38,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <EmptyState title="No users yet" />
       ) : (
         <>
-          <div className="card overflow-x-auto">
+          <div className="card relative overflow-x-auto">
             <table className="w-full min-w-[40rem] text-left text-sm" data-testid="users-table">
               <thead className="bg-slate-50">
                 <tr>

@@ -69,7 +69,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
       <div className="grid gap-4 lg:grid-cols-3">
         <section aria-labelledby="items-heading" className="card p-4 lg:col-span-2">
           <h2 id="items-heading" className="mb-3 text-lg font-semibold">Items</h2>
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead>
                 <tr className="border-b border-slate-200">
@@ -134,7 +134,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         {payments === null ? (
           <p className="mt-2 text-sm text-slate-700">The payment history is unavailable right now.</p>
         ) : payments.length > 0 ? (
-          <div className="mt-3 overflow-x-auto">
+          <div className="relative mt-3 overflow-x-auto">
             <table className="w-full min-w-[32rem] text-left text-sm">
               <caption className="sr-only">Payment attempts</caption>
               <thead>

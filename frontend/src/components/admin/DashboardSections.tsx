@@ -152,7 +152,7 @@ export async function AbandonedCarts({ token }: { token: string }) {
           <p className="mb-2 text-sm text-slate-800" data-testid="abandoned-total">
             {formatCount(carts.count)} carts worth {formatMoney(carts.value_cents, "USD")}
           </p>
-          <div className="relative overflow-x-auto">
+          <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Abandoned carts">
             <table className="w-full min-w-[28rem] text-left text-sm">
               <thead>
                 <tr className="border-b border-slate-200">

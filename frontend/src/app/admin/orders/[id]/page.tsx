@@ -134,7 +134,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         {payments === null ? (
           <p className="mt-2 text-sm text-slate-700">The payment history is unavailable right now.</p>
         ) : payments.length > 0 ? (
-          <div className="relative mt-3 overflow-x-auto">
+          <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Payment attempts">
             <table className="w-full min-w-[32rem] text-left text-sm">
               <caption className="sr-only">Payment attempts</caption>
               <thead>

@@ -1,4 +1,4 @@
-"""Development secrets every clone on this machine shares (decision 41).
+"""Development secrets every clone on this machine shares (decision 38).
 
 `make run` generates them once into `~/.config/shop/dev.env` ($XDG_CONFIG_HOME respected), not
 into the clone: the auth service's signing keys in `shop_auth` are encrypted with

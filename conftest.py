@@ -12,6 +12,8 @@ import os
 import shutil
 import subprocess
 
+import pytest
+
 pytest_plugins = ["service_kit.pytest_fixtures"]
 
 TEST_VHOST = os.environ.setdefault("SHOP_TEST_VHOST", f"shop_test_{os.getpid()}")
@@ -38,3 +40,11 @@ def pytest_sessionstart(session: object) -> None:
 def pytest_sessionfinish(session: object, exitstatus: int) -> None:
     if shutil.which("rabbitmqctl") and TEST_VHOST.startswith("shop_test_"):
         _rabbitmqctl("delete_vhost", TEST_VHOST)
+
+
+def pytest_collection_modifyitems(config: object, items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API owns the main thread's event loop from its
+    start to the end of the run, and the suites before it call asyncio.run in their fixtures."""
+    browser = [item for item in items if "tests/browser/" in item.nodeid]
+    if browser:
+        items[:] = [item for item in items if item not in browser] + browser

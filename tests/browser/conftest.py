@@ -1,6 +1,6 @@
 """Browser tests: the real fleet, the storefront's production build, Debian's Chromium.
 
-One fleet and one storefront serve the whole session; every test gets a fresh browser context
+The fleet of tests/conftest.py and one storefront serve the whole session; every test gets a fresh browser context
 (its own cookies). Screenshots go to tests/browser/artifacts/ (git-ignored).
 """
 
@@ -24,7 +24,6 @@ from frontend import Frontend, ensure_built
 from helpers import DESKTOP, Catalog
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHECKOUT_FLEET = {"auth", "product", "cart", "order", "payment", "inventory", "api-gateway"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -90,20 +89,6 @@ def _wait_known_everywhere(fleet: Fleet, product_ids: list[str]) -> None:
             time.sleep(0.2)
     if pending:
         raise RuntimeError(f"products never reached the cart service: {pending}")
-
-
-@pytest.fixture(scope="session")
-def fleet() -> Iterator[Fleet]:
-    fleet = Fleet(env={"RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"})
-    missing = CHECKOUT_FLEET - {s.short for s in fleet.services}
-    if missing:
-        pytest.fail(f"services missing from the checkout: {sorted(missing)}")
-    fleet.prepare()
-    fleet.manage("product", "seed")
-    # Generous: on a busy machine nine Python services take a while to import.
-    fleet.start_all(timeout=240)
-    yield fleet
-    fleet.stop_all()
 
 
 @pytest.fixture(scope="session")

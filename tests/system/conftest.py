@@ -1,8 +1,8 @@
 """System tests: every service as a real process, real PostgreSQL and RabbitMQ, through the
-gateway. One fleet is started for the whole session (about 15 s)."""
+gateway, on the fleet of tests/conftest.py."""
 
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -12,29 +12,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
 from fleet import Fleet
 from shopper import Shopper, log_in
-
-CHECKOUT_FLEET = {"auth", "product", "cart", "order", "payment", "inventory", "api-gateway"}
-
-
-@pytest.fixture(scope="session")
-def fleet() -> Iterator[Fleet]:
-    # The services believe the gateway (on loopback) about each client's address.
-    env = {
-        "RATE_LIMIT_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
-        "FORWARDED_ALLOW_IPS": "127.0.0.1",
-    }
-    fleet = Fleet(env=env)
-    missing = CHECKOUT_FLEET - {s.short for s in fleet.services}
-    if missing:
-        pytest.fail(f"services missing from the checkout: {sorted(missing)}")
-    fleet.prepare()
-    try:
-        # A loaded machine can take minutes to start seven Python processes.
-        fleet.start_all(timeout=240)
-        yield fleet
-    finally:
-        fleet.stop_all()
 
 
 @pytest.fixture

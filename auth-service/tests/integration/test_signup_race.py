@@ -6,7 +6,7 @@ from auth_service_tests_factories import PASSWORD, unique_name
 from sqlalchemy import text
 
 
-async def _wait_until_blocked_on_a_lock(sessions, timeout: float = 10.0) -> None:
+async def _wait_until_blocked_on_a_lock(sessions, timeout: float = 30.0) -> None:
     async with sessions() as probe:
         for _ in range(int(timeout / 0.02)):
             waiting = await probe.scalar(

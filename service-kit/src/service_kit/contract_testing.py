@@ -28,6 +28,7 @@ schemathesis calls are synchronous, and the test can still run coroutines on the
 
 import asyncio
 import threading
+import time
 import uuid
 from collections.abc import Collection, Coroutine, Mapping
 from dataclasses import dataclass
@@ -54,8 +55,11 @@ T = TypeVar("T")
 class LiveServer:
     """An ASGI app served by uvicorn on 127.0.0.1:<free port> in a background thread."""
 
-    def __init__(self, app: FastAPI, *, startup_timeout: float = 30.0) -> None:
+    def __init__(
+        self, app: FastAPI, *, startup_timeout: float = 30.0, wait_ready: bool = False
+    ) -> None:
         self.app = app
+        self.wait_ready = wait_ready
         self.port = free_port()
         self.startup_timeout = startup_timeout
         self.loop = asyncio.new_event_loop()
@@ -95,7 +99,23 @@ class LiveServer:
                 raise RuntimeError("the app did not start") from self._error
             self._thread.join(0.05)
             waited += 0.05
+        if self.wait_ready:
+            self._wait_ready(self.startup_timeout - waited)
         return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        """Until /ready answers 200: what a service builds at start (a search index) is done, so
+        the contract run meets the service as a load balancer would send it traffic."""
+        deadline = time.monotonic() + max(timeout, 5.0)
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/ready", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.server.should_exit = True
+        raise RuntimeError(f"the app did not become ready within {timeout:.0f} s")
 
     def __exit__(self, *_: object) -> None:
         self.server.should_exit = True

@@ -115,7 +115,7 @@ def live(
 ) -> Iterator[LiveServer]:
     """The service's app on a real port, in a thread of its own, for the contract tests
     (schemathesis calls it over HTTP)."""
-    with LiveServer(service_under_test.create_app(database)) as server:
+    with LiveServer(service_under_test.create_app(database), wait_ready=True) as server:
         if service_under_test.install_minter:
             minter.install(server.app)
         yield server

@@ -55,8 +55,9 @@ async def test_eight_concurrent_checkouts_of_one_cart_with_eight_keys_make_one_o
 
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 7, [r.text for r in responses]
+    # A checkout that reads the cart after the winner's order.created emptied it finds it empty.
     refusals = {r.json()["error"]["code"] for r in responses if r.status_code == 409}
-    assert refusals == {"cart_already_checked_out"}
+    assert refusals <= {"cart_already_checked_out", "empty_cart"}, refusals
     [order] = [r.json() for r in responses if r.status_code == 201]
     final = await shopper.wait_terminal(order["id"])
     assert final["status"] == "PAID"

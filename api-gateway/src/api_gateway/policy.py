@@ -84,6 +84,7 @@ RULES: tuple[Rule, ...] = (
     rule(ANY, "/api/payments", CUSTOMER),
     rule(ANY, "/api/payments/{rest:path}", CUSTOMER),
     rule("GET", "/api/recommendations/related/{product_id}", PUBLIC),
+    rule("GET", "/api/recommendations/best-sellers", PUBLIC),
     rule("GET", "/api/recommendations/for-me", CUSTOMER),
     rule("POST", "/api/recommendations/descriptions", ADMIN),
     rule(ANY, "/api/recommendations", CUSTOMER),

@@ -213,6 +213,7 @@ def test_admin_routes_refuse_customers_and_admit_admins(
         ("GET", "/api/categories"),
         ("GET", "/api/inventory/p-1"),
         ("GET", "/api/recommendations/related/p-1"),
+        ("GET", "/api/recommendations/best-sellers"),
     ],
 )
 def test_public_routes_need_no_token(client: httpx.Client, method: str, path: str) -> None:

@@ -40,6 +40,7 @@ API_ROUTES = [
     ("POST", "/api/payments/methods", CUSTOMER),
     ("GET", "/api/payments", CUSTOMER),
     ("GET", f"/api/recommendations/related/{ID}", PUBLIC),
+    ("GET", "/api/recommendations/best-sellers", PUBLIC),
     ("GET", "/api/recommendations/for-me", CUSTOMER),
     ("POST", "/api/recommendations/descriptions", ADMIN),
     ("GET", "/api/analytics/summary", ADMIN),

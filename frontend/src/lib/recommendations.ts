@@ -19,6 +19,17 @@ export async function relatedProducts(productId: string, limit = 4): Promise<Rec
   }
 }
 
+export async function bestSellers(limit = 8): Promise<RecommendationList | null> {
+  try {
+    const { data } = await api().GET("/api/recommendations/best-sellers", {
+      params: { query: { limit } },
+    });
+    return data ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export async function recommendedForMe(accessToken: string, limit = 8): Promise<RecommendationList | null> {
   try {
     const { data } = await api(accessToken).GET("/api/recommendations/for-me", {

@@ -1,6 +1,6 @@
-"""HTTP routes at the gateway's paths: related products (anyone), picks for the caller
-(a customer), product descriptions (admins; the role is checked here as well as at the
-gateway)."""
+"""HTTP routes at the gateway's paths: related products and best sellers (anyone), picks for
+the caller (a customer), product descriptions (admins; the role is checked here as well as at
+the gateway)."""
 
 import uuid
 from typing import Annotated
@@ -31,6 +31,17 @@ async def related(
     product_id: uuid.UUID, conn: ConnectionDep, recommender: RecommenderDep, limit: Limit = 4
 ) -> Recommendations:
     return Recommendations.of(await service.related(conn, recommender, product_id, limit))
+
+
+@router.get(
+    "/best-sellers",
+    summary="The shop's best sellers, in stock first (anyone; the storefront's home page)",
+    responses=error_responses(422),
+)
+async def best_sellers(
+    conn: ConnectionDep, recommender: RecommenderDep, limit: Limit = 4
+) -> Recommendations:
+    return Recommendations.of(await service.best_sellers(conn, recommender, limit))
 
 
 @router.get(

@@ -173,6 +173,14 @@ async def for_me(
     return await _answer(recommender, "for_me", picks, limit, context, key=key)
 
 
+async def best_sellers(conn: asyncpg.Connection, recommender: Recommender, limit: int) -> Answer:
+    """The shop's best sellers (most paid orders holding them), in stock first; the rest of the
+    catalog fills up a shop with few sales. Always the local answer: nothing to re-rank for."""
+    suggestions = list(islice(recommender.refresher.snapshot.popular(), POPULAR_FILL + limit))
+    picks = await _available(conn, suggestions, exclude=set())
+    return Answer(picks[:limit], "local")
+
+
 async def write_copy(recommender: Recommender, brief: Brief) -> tuple[str, Source]:
     if recommender.gemini is not None:
         text = await describe(recommender.gemini, brief)

@@ -237,3 +237,28 @@ async def test_a_bad_description_request_is_422_naming_the_field(client, minter,
     assert response.status_code == 422
     details = response.json()["error"]["details"]
     assert any(field in str(detail.get("field", "")) for detail in details), details
+
+
+async def test_best_sellers_need_no_account_and_put_the_most_bought_first(client, factory):
+    tag = _tag()
+    hit = await factory.product(name=f"Top seller {tag}", category=f"tops-{tag}")
+    for _ in range(40):
+        await factory.paid_order(uuid.uuid4(), [hit])
+    await factory.refresh()
+
+    response = await client.get("/api/recommendations/best-sellers", params={"limit": 3})
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["source"] == "local"
+    assert len(body["items"]) == 3
+    assert body["items"][0]["product"]["id"] == str(hit)
+    assert body["items"][0]["reason"] == f"A best seller in Tops {tag}"
+    assert len({item["product"]["id"] for item in body["items"]}) == 3
+
+
+async def test_best_sellers_refuse_a_limit_out_of_range(client):
+    response = await client.get("/api/recommendations/best-sellers", params={"limit": 0})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"

@@ -6,7 +6,7 @@ import { EmptyState, ErrorPanel, GridSkeleton } from "@/components/States";
 import { api } from "@/lib/api/client";
 import type { CardProduct } from "@/lib/api/types";
 import { safely } from "@/lib/api/safe";
-import { recommendedForMe } from "@/lib/recommendations";
+import { bestSellers, recommendedForMe } from "@/lib/recommendations";
 import { getSession } from "@/lib/session";
 
 async function Categories() {
@@ -32,10 +32,16 @@ async function Categories() {
   );
 }
 
-/**
- * The newest products in stock. (Best sellers need a public sales ranking, which the API does
- * not offer: top products are admin-only analytics; see docs/decisions.md.)
- */
+/** The shop's best sellers; while the recommendation service is away, the newest products. */
+async function BestSellers() {
+  const picks = await bestSellers(8);
+  if (picks && picks.items.length > 0) {
+    return <Shelf title="Best sellers" products={picks.items.map((i) => i.product)} priority />;
+  }
+  return <NewIn />;
+}
+
+/** The newest products in stock. */
 async function NewIn() {
   const data = await safely(
     async () =>
@@ -123,7 +129,7 @@ export default async function HomePage() {
         </Suspense>
       ) : null}
       <Suspense fallback={<GridSkeleton count={8} />}>
-        <NewIn />
+        <BestSellers />
       </Suspense>
     </div>
   );

@@ -562,6 +562,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recommendations/best-sellers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's best sellers, in stock first (anyone; the storefront's home page) */
+        get: operations["best_sellers_api_recommendations_best_sellers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/recommendations/descriptions": {
         parameters: {
             query?: never;
@@ -3924,6 +3941,38 @@ export interface operations {
                 };
             };
             /** @description Invalid input; the details name each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    best_sellers_api_recommendations_best_sellers_get: {
+        parameters: {
+            query?: {
+                /** @description How many products (1-20) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendations"];
+                };
+            };
+            /** @description Invalid input; `details` names the fields */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -206,7 +206,9 @@ def run_until_up(machine: Machine, clone: Path) -> "subprocess.Popen[bytes]":
     require_free_ports()
     proc = machine.make(clone, "run")
     try:
-        wait_for(all_up, 600, proc, clone)
+        # The gateway answers "all up" while the storefront may still be building: up means
+        # make run said so too.
+        wait_for(lambda: all_up() and "The platform is up." in output(clone), 600, proc, clone)
     except BaseException:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)

@@ -128,7 +128,7 @@ export async function TopProducts({ token, by, hrefFor }: { token: string; by: "
                   </Link>
                 </span>
                 <span className="tabular-nums text-slate-800">
-                  {formatMoney(t.revenue_cents, "USD")} · {formatCount(t.units)} units
+                  {formatMoney(t.revenue_cents, "USD")} · {formatCount(t.units)} {t.units === 1 ? "unit" : "units"}
                 </span>
               </li>
             ))}

@@ -269,6 +269,22 @@ def measure_ingestion(count: int, amqp_url: str, jwks_url: str, tmp: Path) -> di
     }
 
 
+def print_reads(reads: list[dict[str, Any]]) -> None:
+    smallest = min(r["events"] for r in reads)
+    base = {r["route"]: r["p99_ms"] for r in reads if r["events"] == smallest}
+    print(
+        "\n| route | events | req/s | p50 ms | p99 ms | p99 vs smallest | service CPU ms/req "
+        "| errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in reads:
+        print(
+            f"| {r['route']} | {r['events']:,} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | "
+            f"{r['p99_ms']:.1f} | {r['p99_ms'] / base[r['route']]:.2f}x | "
+            f"{r['service_cpu_ms_per_request']:.2f} | {r['errors']} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -277,6 +293,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--backlog", type=int, default=100_000)
     parser.add_argument("--skip-ingestion", action="store_true")
+    parser.add_argument(
+        "--ingestion-only", action="store_true", help="only drain a backlog (no reads)"
+    )
     parser.add_argument(
         "--reads-only",
         action="store_true",
@@ -299,11 +318,12 @@ def main() -> None:
                 size = asyncio.run(stored_events(DATABASE))
                 print(f"\n== {size:,} stored events (left by a previous run)", flush=True)
                 reads.extend(measure_reads(size, args, amqp_url, jwks_url, minter, tmp))
-            else:
+            elif not args.ingestion_only:
                 asyncio.run(prepare_database(settings(DATABASE), ROOT / "analytics-service"))
             stream = shop_events(seed=7, now=datetime.now(UTC))
             stored = 0
-            sizes = [] if args.reads_only else sorted(int(s) for s in args.sizes.split(","))
+            skip_sizes = args.reads_only or args.ingestion_only
+            sizes = [] if skip_sizes else sorted(int(s) for s in args.sizes.split(","))
             for size in sizes:
                 print(f"\n== {size:,} stored events", flush=True)
                 began = time.monotonic()
@@ -325,19 +345,8 @@ def main() -> None:
         finally:
             server.shutdown()
     about["load_average_at_end"] = os.getloadavg()
-    smallest = min(r["events"] for r in reads)
-    base = {r["route"]: r["p99_ms"] for r in reads if r["events"] == smallest}
-    print(
-        "\n| route | events | req/s | p50 ms | p99 ms | p99 vs smallest | service CPU ms/req "
-        "| errors |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for r in reads:
-        print(
-            f"| {r['route']} | {r['events']:,} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | "
-            f"{r['p99_ms']:.1f} | {r['p99_ms'] / base[r['route']]:.2f}x | "
-            f"{r['service_cpu_ms_per_request']:.2f} | {r['errors']} |"
-        )
+    if reads:
+        print_reads(reads)
     print(
         f"load average at start {about['load_average_at_start']}, "
         f"at end {about['load_average_at_end']}"

@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // The standalone server sits under frontend/; the repository root has no Node project.
   outputFileTracingRoot: __dirname,
   images: { unoptimized: true },
+  // `forbidden()` (a 403 with app/forbidden.tsx) for a customer on an admin page.
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       {

@@ -23,6 +23,7 @@ class Probe:
         self.handlers = Handlers()
         self.failing: set[uuid.UUID] = set()
         self.calls: list[uuid.UUID] = []
+        self.transactions: set[int] = set()
 
         @self.handlers.on(UserRegistered)
         async def on_user(tx: Tx, event: UserRegistered, envelope: Envelope) -> None:
@@ -32,6 +33,7 @@ class Probe:
             await tx.conn.execute(
                 "INSERT INTO effects (event_id, note) VALUES ($1, $2)", envelope.id, event.username
             )
+            self.transactions.add(await tx.conn.fetchval("SELECT txid_current()"))
             # An event emitted by a handler carries the correlation id, caused by this one.
             await add_event(tx, ProductDeleted(product_id=event.user_id))
 
@@ -76,14 +78,17 @@ async def _until(predicate, timeout: float = 15.0) -> None:
 async def consumer_of(broker, database):
     started: list[EventConsumer] = []
 
-    async def start(probe: Probe, service: str, delivery_limit: int = 3) -> EventConsumer:
+    async def start(
+        probe: Probe, service: str, delivery_limit: int = 3, batch_size: int = 1
+    ) -> EventConsumer:
         consumer = EventConsumer(
             service=service,
             connection=broker,
             database=database,
             handlers=probe.handlers,
-            prefetch=8,
+            prefetch=8 if batch_size == 1 else 4 * batch_size,
             delivery_limit=delivery_limit,
+            batch_size=batch_size,
         )
         await consumer.start()
         started.append(consumer)
@@ -223,3 +228,70 @@ async def test_stop_lets_the_event_being_handled_commit_and_be_acked(consumer_of
     # The first was acked; the second waits in the queue for the next replica.
     assert queue.declaration_result.message_count == 1
     await channel.close()
+
+
+async def _backlog(consumer_of, broker, probe: Probe, service: str, bodies, **options):
+    """Declares the service's queue, leaves it holding `bodies` (routing key, envelope), then
+    starts a consumer on it: what a service finds when it starts after a while away."""
+    first = await consumer_of(Probe(), service, **options)
+    await first.stop()
+    for routing_key, envelope in bodies:
+        await _publish(broker, routing_key, envelope.model_dump_json().encode(), str(envelope.id))
+    return await consumer_of(probe, service, **options)
+
+
+async def test_a_backlog_is_applied_in_batches_each_event_once_with_its_own_context(
+    consumer_of, broker, sessions
+):
+    probe = Probe()
+    service = _service()
+    events = [_envelope(f"user{i}") for i in range(40)]
+    copies = [events[3], events[17]]  # delivered twice, in the same backlog
+    bodies = [("user.registered", e) for e in [*events, *copies]]
+    consumer = await _backlog(consumer_of, broker, probe, service, bodies, batch_size=16)
+
+    await _until(lambda: _has_effects(sessions, 40))
+    await asyncio.sleep(0.5)
+    assert sorted(e for e, _ in await _effects(sessions)) == sorted(e.id for e in events)
+    # Fewer transactions than events: each batch shared one (and one commit).
+    assert 3 <= len(probe.transactions) < 40
+    async with sessions() as session:
+        inbox = (await session.execute(text("SELECT count(*) FROM inbox"))).scalar_one()
+        emitted = (await session.execute(text("SELECT body FROM outbox"))).scalars().all()
+    assert inbox == 40
+    # What a handler emits in a batch is caused by its own event, in that event's correlation.
+    causes = {e.id: e.correlation_id for e in events}
+    assert len(emitted) == 40
+    for body in emitted:
+        envelope = Envelope.model_validate_json(body)
+        assert envelope.causation_id is not None
+        assert causes[envelope.causation_id] == envelope.correlation_id
+    channel = await broker.channel()
+    queue = await channel.declare_queue(f"{consumer.service}.events", passive=True)
+    assert queue.declaration_result.message_count == 0  # every copy acked
+    await channel.close()
+
+
+async def test_a_failing_event_in_a_batch_costs_its_batch_once_and_ends_alone_in_the_dlq(
+    consumer_of, broker, sessions, settings
+):
+    probe = Probe()
+    service = _service()
+    events = [_envelope(f"user{i}") for i in range(12)]
+    poison = events[5]
+    probe.failing.add(poison.id)
+    bodies = [("user.registered", e) for e in events]
+    await _backlog(consumer_of, broker, probe, service, bodies, batch_size=8, delivery_limit=2)
+    amqp = settings.amqp_url.get_secret_value()
+
+    async def dead_lettered() -> bool:
+        return len(await list_dead_letters(amqp, service)) == 1
+
+    await _until(lambda: _has_effects(sessions, 11))
+    await _until(dead_lettered, timeout=30)
+    # The others, rolled back with the failed batch and applied again one at a time, count once.
+    assert sorted(e for e, _ in await _effects(sessions)) == sorted(
+        e.id for e in events if e is not poison
+    )
+    # Its batch, then alone on that delivery and on each redelivery (never in a batch again).
+    assert probe.calls.count(poison.id) == 4

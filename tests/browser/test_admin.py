@@ -6,14 +6,23 @@ import re
 import uuid
 from collections.abc import Callable
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from fleet import Fleet
 from frontend import Frontend
-from helpers import add_to_cart, fill_checkout, screenshot, sign_up
+from helpers import access_token, add_to_cart, fill_checkout, screenshot, sign_up
 
 pytestmark = pytest.mark.timeout(900)
+
+ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical St",
+    "city": "London",
+    "postal_code": "N1 9GU",
+    "country": "GB",
+}
 
 
 def log_in_as_admin(page: Page, fleet: Fleet, next_path: str = "/admin") -> None:
@@ -186,6 +195,70 @@ def test_the_admin_ships_a_paid_order_and_the_customer_sees_it_shipped(
         customer.close()
 
 
+def test_the_admin_cancels_a_pending_order_and_no_charge_is_kept(
+    browser: Browser,
+    page: Page,
+    fleet: Fleet,
+    storefront: Frontend,
+    new_product: Callable[..., str],
+) -> None:
+    """An order stays PENDING while the payment service is away; the admin cancels it. The
+    payment service, back, finds the order cancelled and keeps no charge for it (a decline
+    recorded for the cancellation, or a refund if its charge came first)."""
+    product_id = new_product(f"Copper Kettle {uuid.uuid4().hex[:6]}", 5600, 10)
+    customer = browser.new_context(base_url=storefront.url)
+    try:
+        shopper = customer.new_page()
+        sign_up(shopper)
+        add_to_cart(shopper, product_id, 1)
+        fleet.stop("payment")
+        try:
+            # The storefront's checkout tokenises the card at the payment service, which is
+            # away: the order is placed with a test token through the API instead.
+            placed = httpx.post(
+                f"{fleet.gateway}/api/orders",
+                json={"payment_method": "pm_card_visa", "shipping_address": ADDRESS},
+                headers={
+                    "Authorization": f"Bearer {access_token(shopper)}",
+                    "Idempotency-Key": str(uuid.uuid4()),
+                },
+                timeout=10,
+            )
+            assert placed.status_code == 201, placed.text
+            order_id = placed.json()["id"]
+            shopper.goto(f"/account/orders/{order_id}")
+            expect(shopper.get_by_test_id("order-status")).to_have_text("Pending")
+
+            log_in_as_admin(page, fleet)
+            page.goto("/admin/orders?status=PENDING")
+            page.get_by_role("link", name=order_id[:8]).click()
+            page.wait_for_url(f"**/admin/orders/{order_id}")
+            # A pending order can be cancelled, not shipped.
+            expect(page.get_by_role("button", name="Mark as shipped")).to_have_count(0)
+            page.get_by_role("button", name="Cancel order").click()
+            page.get_by_role("button", name="Yes, cancel it").click()
+            expect(page.get_by_test_id("order-status")).to_have_text("Cancelled")
+            expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)
+            screenshot(page, "admin-order-cancelled")
+        finally:
+            fleet.start("payment")
+            fleet.wait_ready(["payment"])
+
+        # The customer's page follows the order to its end without a reload.
+        expect(shopper.get_by_test_id("order-status")).to_have_text("Cancelled", timeout=30_000)
+        attempts = page.get_by_role("region", name="Payment attempts")
+        for _ in range(60):
+            page.reload()
+            if attempts.count() and re.search("DECLINED|REFUNDED", attempts.inner_text()):
+                break
+            page.wait_for_timeout(500)
+        expect(attempts).to_contain_text(re.compile("DECLINED|REFUNDED"))
+        expect(attempts).not_to_contain_text("APPROVED")
+        expect(page.get_by_test_id("order-status")).to_have_text("Cancelled")
+    finally:
+        customer.close()
+
+
 ADMIN_PAGES = [
     "/admin",
     "/admin/products",
@@ -214,12 +287,13 @@ def test_customers_and_visitors_are_refused_on_the_server(page: Page, fleet: Fle
         body = response.text()
         assert not any(m in body for m in ADMIN_MARKERS), path
 
-    # A customer: the HTML sent holds the refusal and none of the admin data.
+    # A customer: 403, and the HTML sent holds the refusal and none of the admin data.
     sign_up(page)
     for path in ADMIN_PAGES:
         response = page.request.get(path)
         body = response.text()
-        assert "Admins only" in body or response.status == 404, (path, response.status)
+        assert response.status == 403, (path, response.status)
+        assert "Admins only" in body, path
         leaked = [m for m in [*ADMIN_MARKERS, fleet.admin_email] if m in body]
         assert not leaked, (path, leaked)
     page.goto("/admin/users")

@@ -8,6 +8,10 @@ from service_kit.config import ServiceSettings
 class AnalyticsSettings(ServiceSettings):
     service_name: str = "analytics-service"
     port: int = 8008
+    # Every event of the platform comes here, each a few small writes: a batch shares one
+    # transaction and one commit (docs/performance.md, Analytics: ingestion).
+    consumer_prefetch: int = 400
+    consumer_batch_size: int = 200
 
 
 @lru_cache

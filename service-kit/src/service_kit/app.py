@@ -117,6 +117,7 @@ def create_service_app(
                 handlers=handlers,
                 prefetch=settings.consumer_prefetch,
                 delivery_limit=settings.consumer_delivery_limit,
+                batch_size=settings.consumer_batch_size,
             )
             await kit.consumer.start()
         for hook in on_startup:

@@ -60,6 +60,9 @@ class ServiceSettings(BaseSettings):
 
     # Events
     consumer_prefetch: int = 32
+    # Above 1: the messages waiting are handled together, up to this many in one transaction
+    # (consumer.py); for a service whose events are many and small. Keep the prefetch above it.
+    consumer_batch_size: int = 1
     # Must equal the limit every service declares the platform's queues with (topology.py):
     # RabbitMQ refuses to redeclare a queue with a different x-delivery-limit.
     consumer_delivery_limit: int = DEFAULT_DELIVERY_LIMIT

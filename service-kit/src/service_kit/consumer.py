@@ -7,13 +7,21 @@ is acked without effect. A handler that fails is retried with backoff (the broke
 deliveries) and dead-lettered past the limit; a message that is not a valid event is
 dead-lettered at once. Messages are handled concurrently up to the prefetch count, so one slow
 or failing message never blocks the ones behind it.
+
+With `batch_size` above 1 (a service that takes many small events, such as analytics), the
+messages that arrived while the previous transaction ran are handled together in one
+transaction: one inbox statement and one commit (one fsync) for all of them, each still applied
+once and acked only after the commit. A batch that fails is not retried as a batch: each of its
+messages goes the one-at-a-time way above, and so does a message the broker redelivers, so a
+poison message costs at most one batch.
 """
 
 import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue, AbstractRobustConnection
@@ -86,22 +94,73 @@ def retry_delay(delivery_count: int) -> float:
     return float(min(5.0, 0.2 * 2**delivery_count))
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """An envelope, its validated event, the handler registered for its type, and the trace
+    the message came with."""
+
+    envelope: Envelope
+    event: Event
+    handler: Handler
+    traceparent: str | None = None
+
+    @classmethod
+    def of(
+        cls, handlers: Handlers, envelope: Envelope, traceparent: str | None = None
+    ) -> "Decoded":
+        entry = handlers.get(envelope.type)
+        if entry is None:
+            # Bound but not handled: keep it in the DLQ for an operator rather than drop it.
+            raise PoisonMessage(f"no handler for {envelope.type}")
+        model, handler = entry
+        try:
+            event = model.model_validate(envelope.data)
+        except ValidationError as exc:
+            raise PoisonMessage(str(exc)) from exc
+        return cls(envelope, event, handler, traceparent)
+
+
 async def handle_event(database: Database, handlers: Handlers, envelope: Envelope) -> bool:
     """Apply one event exactly once. Returns False when it had already been handled."""
-    entry = handlers.get(envelope.type)
-    if entry is None:
-        # Bound but not handled: keep it in the DLQ for an operator rather than drop it.
-        raise PoisonMessage(f"no handler for {envelope.type}")
-    model, handler = entry
-    try:
-        event = model.model_validate(envelope.data)
-    except ValidationError as exc:
-        raise PoisonMessage(str(exc)) from exc
-    async with database.transaction(opening=claim_inbox_sql(envelope.id, model.TYPE)) as tx:
+    decoded = Decoded.of(handlers, envelope)
+    async with database.transaction(opening=claim_inbox_sql(envelope.id, decoded.event.TYPE)) as tx:
         if tx.opened == "INSERT 0 0":  # the row was there: handled before
             return False
-        await handler(tx, event, envelope)
+        await decoded.handler(tx, decoded.event, envelope)
     return True
+
+
+_CLAIM_MANY = """
+INSERT INTO inbox (event_id, event_type) SELECT * FROM unnest($1::uuid[], $2::text[])
+ON CONFLICT DO NOTHING RETURNING event_id
+"""
+
+
+async def handle_events(database: Database, batch: Sequence[Decoded]) -> set[uuid.UUID]:
+    """Apply several events in one transaction, each exactly once, in the order given.
+    Returns the ids of those applied (the others had been handled before)."""
+    first: dict[uuid.UUID, Decoded] = {}
+    for item in batch:
+        first.setdefault(item.envelope.id, item)
+    async with database.transaction() as tx:
+        claimed = await tx.conn.fetch(
+            _CLAIM_MANY, list(first), [item.event.TYPE for item in first.values()]
+        )
+        applied = {row["event_id"] for row in claimed}
+        for event_id, item in first.items():
+            if event_id in applied:
+                _enter(item.envelope, item.traceparent)
+                await item.handler(tx, item.event, item.envelope)
+    return applied
+
+
+def _enter(envelope: Envelope, traceparent: str | None) -> None:
+    """The context an event is handled in: what it correlates with, and that it caused what
+    its handler emits."""
+    correlation_id_var.set(envelope.correlation_id)
+    causation_id_var.set(envelope.id)
+    parent = TraceParent.parse(traceparent)
+    traceparent_var.set(str(parent.child()) if parent else None)
 
 
 class EventConsumer:
@@ -114,6 +173,7 @@ class EventConsumer:
         handlers: Handlers,
         prefetch: int = 32,
         delivery_limit: int = DEFAULT_DELIVERY_LIMIT,
+        batch_size: int = 1,
     ) -> None:
         self.service = service
         self.connection = connection
@@ -121,11 +181,14 @@ class EventConsumer:
         self.handlers = handlers
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
+        self.batch_size = batch_size
         self.queue: AbstractQueue | None = None
         self._tag: str | None = None
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._waiting: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         channel = await self.connection.channel()
@@ -134,6 +197,8 @@ class EventConsumer:
         main, dead = service_queues(self.service, self.handlers.routing_keys, self.delivery_limit)
         await declare_queue(channel, dead)
         self.queue = await declare_queue(channel, main)
+        if self.batch_size > 1:
+            self._spawn(self._run_batches())
         self._tag = await self.queue.consume(self.on_message, no_ack=False)
 
     async def stop(self, drain_seconds: float = 5.0) -> None:
@@ -149,16 +214,86 @@ class EventConsumer:
             await asyncio.wait_for(self._idle.wait(), drain_seconds)
         except TimeoutError:
             log.warning("stopped with events still being handled", extra={"count": self._in_flight})
+        for task in list(self._tasks):
+            task.cancel()
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         self._in_flight += 1
         self._idle.clear()
+        if self.batch_size > 1 and not message.redelivered:
+            self._waiting.put_nowait(message)  # the batch loop settles its count
+            return
         try:
             await self._handle(message)
         finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._idle.set()
+            self._settled(1)
+
+    def _settled(self, count: int) -> None:
+        self._in_flight -= count
+        if self._in_flight == 0:
+            self._idle.set()
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_batches(self) -> None:
+        """Takes what has arrived (at least one message, at most `batch_size`), handles it in
+        one transaction, and again. One batch at a time: two would lock the same roll-up rows
+        in different orders."""
+        while True:
+            batch = [await self._waiting.get()]
+            while len(batch) < self.batch_size and not self._waiting.empty():
+                batch.append(self._waiting.get_nowait())
+            try:
+                await self._handle_batch(batch)
+            except Exception:
+                log.exception("event batch failed outside its transaction")
+            finally:
+                self._settled(len(batch))
+
+    async def _handle_batch(self, messages: list[AbstractIncomingMessage]) -> None:
+        started = time.perf_counter()
+        decoded: list[tuple[AbstractIncomingMessage, Decoded]] = []
+        for message in messages:
+            try:
+                envelope = Envelope.model_validate_json(message.body)
+            except ValidationError:
+                await self._dead_letter(message, "not an event envelope")
+                continue
+            try:
+                traceparent = _header(message, "traceparent")
+                decoded.append((message, Decoded.of(self.handlers, envelope, traceparent)))
+            except PoisonMessage as exc:
+                await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
+        if not decoded:
+            return
+        try:
+            applied = await handle_events(self.database, [item for _, item in decoded])
+        except Exception:
+            log.warning(
+                "event batch failed; handling its events one at a time",
+                exc_info=True,
+                extra={"count": len(decoded)},
+            )
+            for message, _ in decoded:
+                self._in_flight += 1
+                self._spawn(self._handle_alone(message))
+            return
+        elapsed = time.perf_counter() - started
+        for message, item in decoded:
+            await message.ack()
+            outcome = "applied" if item.envelope.id in applied else "duplicate"
+            applied.discard(item.envelope.id)  # a copy in the same batch is a duplicate
+            EVENTS_CONSUMED.labels(item.envelope.type, outcome).inc()
+            EVENT_HANDLING.labels(item.envelope.type).observe(elapsed)
+
+    async def _handle_alone(self, message: AbstractIncomingMessage) -> None:
+        try:
+            await self._handle(message)
+        finally:
+            self._settled(1)
 
     async def _handle(self, message: AbstractIncomingMessage) -> None:
         started = time.perf_counter()
@@ -167,10 +302,7 @@ class EventConsumer:
         except ValidationError:
             await self._dead_letter(message, "not an event envelope")
             return
-        correlation_id_var.set(envelope.correlation_id)
-        causation_id_var.set(envelope.id)
-        parent = TraceParent.parse(_header(message, "traceparent"))
-        traceparent_var.set(str(parent.child()) if parent else None)
+        _enter(envelope, _header(message, "traceparent"))
         try:
             applied = await handle_event(self.database, self.handlers, envelope)
         except PoisonMessage as exc:

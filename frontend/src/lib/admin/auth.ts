@@ -1,6 +1,6 @@
 import "server-only";
 
-import { notFound, redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 
 import { actionToken, getSession, type Session } from "@/lib/session";
 import { decodeClaims } from "@/lib/tokens";
@@ -16,13 +16,13 @@ export async function adminAccess(): Promise<AdminAccess> {
 
 /**
  * Every admin page calls this before it loads anything: nobody signed in goes to the login page
- * (and comes back), a customer gets "not found" — no admin data is ever fetched for them. The
+ * (and comes back), a customer gets a 403 — no admin data is ever fetched for them. The
  * services check the role again on every call.
  */
 export async function requireAdmin(path: string): Promise<Session> {
   const access = await adminAccess();
   if (access.kind === "anonymous") redirect(`/login?next=${encodeURIComponent(path)}`);
-  if (access.kind === "customer") notFound();
+  if (access.kind === "customer") forbidden();
   return access.session;
 }
 

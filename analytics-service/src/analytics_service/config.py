@@ -12,6 +12,8 @@ class AnalyticsSettings(ServiceSettings):
     # transaction and one commit (docs/performance.md, Analytics: ingestion).
     consumer_prefetch: int = 400
     consumer_batch_size: int = 200
+    # Report answers kept until the roll-ups change (cache.py); 0 keeps none.
+    report_cache_entries: int = 512
 
 
 @lru_cache

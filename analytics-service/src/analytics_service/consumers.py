@@ -15,13 +15,24 @@ from shop_contracts.events import (
 )
 
 from analytics_service import service
+from analytics_service.cache import ReportCache
+from analytics_service.dependencies import REPORT_CACHE
 from analytics_service.facts import ORDER_EVENTS
 
 handlers = Handlers()
 
 
+def _reports_change(tx: Tx) -> None:
+    """The reports' answers are dropped once this transaction has committed (this replica at
+    once; the others when PostgreSQL's notification reaches them)."""
+    cache = tx.info.get(REPORT_CACHE)
+    if isinstance(cache, ReportCache):
+        tx.after_commit(cache.changed)
+
+
 async def order_event(tx: Tx, event: Event, envelope: Envelope) -> None:
     await service.record_order_event(tx, event, envelope)
+    _reports_change(tx)
 
 
 for _model in ORDER_EVENTS:
@@ -35,6 +46,7 @@ async def cart_updated(tx: Tx, event: CartUpdated, envelope: Envelope) -> None:
 
 async def product_named(tx: Tx, event: ProductCreated | ProductUpdated, envelope: Envelope) -> None:
     await service.record_product(tx, event, envelope)
+    _reports_change(tx)
 
 
 handlers.on(ProductCreated)(product_named)

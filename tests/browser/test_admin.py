@@ -227,7 +227,7 @@ def test_the_admin_cancels_a_pending_order_and_no_charge_is_kept(
             assert placed.status_code == 201, placed.text
             order_id = placed.json()["id"]
             shopper.goto(f"/account/orders/{order_id}")
-            expect(shopper.get_by_test_id("order-status")).to_have_text("Pending")
+            expect(shopper.get_by_test_id("order-status")).to_have_text("Awaiting payment")
 
             log_in_as_admin(page, fleet)
             page.goto("/admin/orders?status=PENDING")

@@ -135,6 +135,7 @@ class CatalogIndex:
         fuzzy: AbstractSet[str] = frozenset(),
         *,
         any_word: bool = False,
+        typos: int = 2,
     ) -> Query:
         # A word with digits (a model number, a size) ranks but does not filter, unless all
         # words have digits: "nova smartphone e302" shows the E302 first, then the others.
@@ -143,14 +144,15 @@ class CatalogIndex:
             [
                 (
                     Occur.Should if any_word or (plain and not w.typed.isalpha()) else Occur.Must,
-                    self._word(searcher, w, w.typed in fuzzy),
+                    self._word(searcher, w, typos if w.typed in fuzzy else 0),
                 )
                 for w in words
             ]
         )
 
-    def _word(self, searcher: tantivy.Searcher, word: _Word, fuzzy: bool) -> Query:
-        """A word in any text field, weighted by field."""
+    def _word(self, searcher: tantivy.Searcher, word: _Word, typos: int) -> Query:
+        """A word in any text field, weighted by field; with `typos`, its spellings within
+        that many typos (and its budget) too."""
         per_field = []
         for field, boost in FIELD_BOOSTS:
             options: list[Query] = []
@@ -158,8 +160,8 @@ class CatalogIndex:
                 options.append(Query.term_query(SCHEMA, field, word.stem))
             if word.last:
                 options.extend(self._completions(searcher, field, word))
-            if fuzzy:
-                options.extend(_spellings(field, word))
+            if typos:
+                options.extend(_spellings(field, word, typos))
             per_field.append((Occur.Should, Query.boost_query(_any(options), boost)))
         return Query.boolean_query(per_field)
 
@@ -175,8 +177,9 @@ class CatalogIndex:
             for term, count in frequent
             if term != word.stem
         ]
-        every = Query.phrase_prefix_query(SCHEMA, field, [word.typed])  # a term range
-        completions.append(Query.const_score_query(every, OTHER_COMPLETION_SCORE))
+        if len(frequent) == PREFIX_EXPANSIONS:  # there may be more: any other, a little
+            every = Query.phrase_prefix_query(SCHEMA, field, [word.typed])  # a term range
+            completions.append(Query.const_score_query(every, OTHER_COMPLETION_SCORE))
         return completions
 
     def _known(self, searcher: tantivy.Searcher, word: _Word) -> bool:
@@ -196,10 +199,15 @@ class CatalogIndex:
         match with every misspelt word within its typo budget, nearer spellings first; with
         all the words if any product has them all, otherwise with any)."""
         hits = []
-        for any_word in (False, True):
-            query = self._text(searcher, words, fuzzy, any_word=any_word)
+        # One typo first (most are), which spares the costlier two-typo automata.
+        budget = max(max_typos(w.typed) for w in words if w.typed in fuzzy)
+        attempts = [(typos, any_word) for any_word in (False, True) for typos in (1, budget)]
+        for typos, any_word in dict.fromkeys(attempts):
+            if any_word and len(words) == 1:
+                break
+            query = self._text(searcher, words, fuzzy, any_word=any_word, typos=typos)
             hits = searcher.search(query, 1, count=False).hits
-            if hits or len(words) == 1:
+            if hits:
                 break
         if not hits:
             return list(words)
@@ -298,11 +306,11 @@ def _nearest(word: _Word, candidates: Iterable[str]) -> str | None:
     return best[1] if best is not None else None
 
 
-def _spellings(field: str, word: _Word) -> list[Query]:
-    """The indexed words within the word's typo budget of it as typed, or one typo of it as
-    stemmed (a typo can change the stem); nearer ones score more."""
+def _spellings(field: str, word: _Word, most: int) -> list[Query]:
+    """The indexed words within `most` typos (and the word's budget) of it as typed, or one
+    typo of it as stemmed (a typo can change the stem); nearer ones score more."""
     spellings = []
-    for typos in range(1, max_typos(word.typed) + 1):
+    for typos in range(1, min(most, max_typos(word.typed)) + 1):
         near = Query.fuzzy_term_query(SCHEMA, field, word.typed, typos, True, False)
         spellings.append(Query.const_score_query(near, 1.0 / typos))
     if word.stem is not None and word.stem != word.typed:

@@ -43,8 +43,9 @@ from product_service.search.query import (
 )
 
 # A half-typed last word: its most frequent completions score up to COMPLETION_SCORE, by how
-# many products hold them; every other completion matches with OTHER_COMPLETION_SCORE (each
-# times the field's weight).
+# many products hold them; if it has more than PREFIX_EXPANSIONS, every other completion
+# matches with OTHER_COMPLETION_SCORE (each times the field's weight). The catch-all is a
+# term range over the dictionary, the costliest part of a query: only when it can add matches.
 PREFIX_EXPANSIONS = 8
 COMPLETION_SCORE = 2.0
 OTHER_COMPLETION_SCORE = 0.2
@@ -167,7 +168,7 @@ class CatalogIndex:
 
     def _completions(self, searcher: tantivy.Searcher, field: str, word: _Word) -> list[Query]:
         """The words the typed one may be the start of: the most frequent score most (`tab`
-        is more likely "tablet" than "tabletop"), the rare rest a little."""
+        is more likely "tablet" than "tabletop"), the rare rest (if any) a little."""
         frequent = searcher.terms_with_prefix(field, word.typed, limit=PREFIX_EXPANSIONS)
         most = max((count for _, count in frequent), default=1)
         completions = [

@@ -13,16 +13,9 @@ from playwright.sync_api import Browser, Page, expect
 from fleet import Fleet
 from frontend import Frontend
 from helpers import access_token, add_to_cart, fill_checkout, screenshot, sign_up
+from shopper import ADDRESS
 
 pytestmark = pytest.mark.timeout(900)
-
-ADDRESS = {
-    "name": "Ada Lovelace",
-    "line1": "12 Analytical St",
-    "city": "London",
-    "postal_code": "N1 9GU",
-    "country": "GB",
-}
 
 
 def log_in_as_admin(page: Page, fleet: Fleet, next_path: str = "/admin") -> None:

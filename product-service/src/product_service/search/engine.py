@@ -291,20 +291,25 @@ def _words(typed: Sequence[str]) -> list[_Word]:
 def _nearest(word: _Word, candidates: Iterable[str]) -> str | None:
     best: tuple[int, str] | None = None
     budget = max_typos(word.typed)
-    for candidate in candidates:
+    for candidate in dict.fromkeys(candidates):
         if abs(len(candidate) - len(word.typed)) > budget and not word.last:
             continue
         if word.last and candidate.startswith(word.typed):
             distance = 0
         else:
-            distance = edit_distance(word.typed, candidate)
+            distance = _distance(word.typed, candidate, budget)
             if word.stem is not None:
                 other = stem_of(candidate)
                 if other is not None:
-                    distance = min(distance, edit_distance(word.stem, other))
+                    distance = min(distance, _distance(word.stem, other, budget))
         if distance <= budget and (best is None or distance < best[0]):
             best = (distance, candidate)
     return best[1] if best is not None else None
+
+
+def _distance(a: str, b: str, budget: int) -> int:
+    """The edit distance, or budget + 1 when the lengths alone put it over the budget."""
+    return edit_distance(a, b) if abs(len(a) - len(b)) <= budget else budget + 1
 
 
 def _spellings(field: str, word: _Word, most: int) -> list[Query]:

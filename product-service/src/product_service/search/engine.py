@@ -352,7 +352,8 @@ def _category_stats(
     """Per category among the matches: how many are in the price range, and their prices'
     range (one aggregation)."""
     low, high = filters.min_price_cents, filters.max_price_cents
-    sub: dict[str, Any] = {"low": {"min": {"field": "price"}}, "high": {"max": {"field": "price"}}}
+    # One `stats` (a single pass over each bucket's prices) rather than a `min` and a `max`.
+    sub: dict[str, Any] = {"price": {"stats": {"field": "price"}}}
     bounded = low is not None or high is not None
     empty_range = low is not None and high is not None and low > high
     if bounded and not empty_range:
@@ -374,7 +375,7 @@ def _category_stats(
             count = next(int(r["doc_count"]) for r in ranges if r["key"] == "shown")
         stats.append(
             CategoryStats(
-                str(bucket["key"]), count, int(bucket["low"]["value"]), int(bucket["high"]["value"])
+                str(bucket["key"]), count, int(bucket["price"]["min"]), int(bucket["price"]["max"])
             )
         )
     return stats

@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
-import asyncpg
+from service_kit.listen import Listener
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class ReportCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._generation = 0  # bumped by every change heard of
-        self._listener: asyncpg.Connection | None = None
+        self._listener: Listener | None = None
         self._listening = False
         self._task: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
@@ -106,10 +106,10 @@ class ReportCache:
 
     async def _listen(self) -> None:
         self._lost.clear()
-        listener = await asyncpg.connect(self.dsn)
-        self._listener = listener
-        listener.add_termination_listener(lambda _: self._lost.set())
-        await listener.add_listener(CHANNEL, lambda *_: self.changed())
+        self._listener = Listener(
+            self.dsn, CHANNEL, lambda _payload: self.changed(), on_lost=self._lost.set
+        )
+        await self._listener.open()
         # Changes committed before this point were never announced: start empty.
         self.changed()
         self._listening = True
@@ -118,13 +118,11 @@ class ReportCache:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._lost.wait(), PING_SECONDS)
-            listener = self._listener
-            if self._lost.is_set() or listener is None or listener.is_closed():
+            if self._lost.is_set() or self._listener is None:
                 raise ConnectionError("the report cache's listener connection closed")
-            await asyncio.wait_for(listener.fetchval("SELECT 1"), PING_SECONDS)
+            await self._listener.check(PING_SECONDS)
 
     async def _close_listener(self) -> None:
         listener, self._listener = self._listener, None
-        if listener is not None and not listener.is_closed():
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(listener.close(), 2)
+        if listener is not None:
+            await listener.close()

@@ -122,11 +122,16 @@ class Decoded:
 
 async def handle_event(database: Database, handlers: Handlers, envelope: Envelope) -> bool:
     """Apply one event exactly once. Returns False when it had already been handled."""
-    decoded = Decoded.of(handlers, envelope)
-    async with database.transaction(opening=claim_inbox_sql(envelope.id, decoded.event.TYPE)) as tx:
+    return await apply_event(database, Decoded.of(handlers, envelope))
+
+
+async def apply_event(database: Database, item: Decoded) -> bool:
+    envelope = item.envelope
+    async with database.transaction(opening=claim_inbox_sql(envelope.id, item.event.TYPE)) as tx:
         if tx.opened == "INSERT 0 0":  # the row was there: handled before
             return False
-        await decoded.handler(tx, decoded.event, envelope)
+        _enter(envelope, item.traceparent)
+        await item.handler(tx, item.event, envelope)
     return True
 
 
@@ -255,18 +260,7 @@ class EventConsumer:
 
     async def _handle_batch(self, messages: list[AbstractIncomingMessage]) -> None:
         started = time.perf_counter()
-        decoded: list[tuple[AbstractIncomingMessage, Decoded]] = []
-        for message in messages:
-            try:
-                envelope = Envelope.model_validate_json(message.body)
-            except ValidationError:
-                await self._dead_letter(message, "not an event envelope")
-                continue
-            try:
-                traceparent = _header(message, "traceparent")
-                decoded.append((message, Decoded.of(self.handlers, envelope, traceparent)))
-            except PoisonMessage as exc:
-                await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
+        decoded = [(m, item) for m in messages if (item := await self._decode(m)) is not None]
         if not decoded:
             return
         try:
@@ -295,17 +289,29 @@ class EventConsumer:
         finally:
             self._settled(1)
 
-    async def _handle(self, message: AbstractIncomingMessage) -> None:
-        started = time.perf_counter()
+    async def _decode(self, message: AbstractIncomingMessage) -> Decoded | None:
+        """The message as an event with its handler; None (and dead-lettered) if it is not
+        one."""
         try:
             envelope = Envelope.model_validate_json(message.body)
         except ValidationError:
             await self._dead_letter(message, "not an event envelope")
-            return
-        _enter(envelope, _header(message, "traceparent"))
+            return None
         try:
-            applied = await handle_event(self.database, self.handlers, envelope)
+            return Decoded.of(self.handlers, envelope, _header(message, "traceparent"))
         except PoisonMessage as exc:
+            await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
+            return None
+
+    async def _handle(self, message: AbstractIncomingMessage) -> None:
+        started = time.perf_counter()
+        item = await self._decode(message)
+        if item is None:
+            return
+        envelope = item.envelope
+        try:
+            applied = await apply_event(self.database, item)
+        except PoisonMessage as exc:  # a handler's verdict: it can never apply
             await self._dead_letter(message, f"invalid {envelope.type}: {exc}")
             return
         except Exception:

@@ -43,6 +43,7 @@ from service_kit.context import (
     current_correlation_id,
     traceparent_var,
 )
+from service_kit.listen import Listener
 from service_kit.metrics import OUTBOX_FAILURES, OUTBOX_LAG, OUTBOX_PUBLISHED
 from service_kit.pg import Tx
 
@@ -185,7 +186,7 @@ class OutboxRelay:
         self._sending: set[asyncio.Task[None]] = set()
         self._conn: asyncpg.Connection | None = None
         self._using_conn = asyncio.Lock()  # the loop's statements, and stop()'s last one
-        self._listener: asyncpg.Connection | None = None
+        self._listener: Listener | None = None
         self._stopping = False
 
     async def start(self) -> None:
@@ -200,11 +201,10 @@ class OutboxRelay:
         return self._conn
 
     async def _listen(self) -> None:
-        with contextlib.suppress(Exception):
-            if self._listener is not None:
-                await self._listener.close()
-        self._listener = await asyncpg.connect(self.dsn)
-        await self._listener.add_listener(NOTIFY_CHANNEL, self._notified)
+        if self._listener is not None:
+            await self._listener.close()
+        self._listener = Listener(self.dsn, NOTIFY_CHANNEL, self._notified)
+        await self._listener.open()
 
     def _notified(self, *_: Any) -> None:
         self._claim_due = True
@@ -219,8 +219,7 @@ class OutboxRelay:
         self._stopping = True
         self._wake.set()
         if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close()
+            await self._listener.close()
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.close()
@@ -240,7 +239,7 @@ class OutboxRelay:
         """Publish until stopped; survives database and broker outages."""
         while not self._stopping:
             try:
-                if self._listener is None or self._listener.is_closed():
+                if self._listener is None or self._listener.closed:
                     await self._listen()
                 if self._outcomes:
                     await self._record_outcomes()

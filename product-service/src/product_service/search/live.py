@@ -23,11 +23,11 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 from prometheus_client import Gauge
+from service_kit.listen import Listener
 from service_kit.pg import Tx, after_commit
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,7 +72,7 @@ class LiveSearchIndex:
         self._rebuild_wanted = False
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
-        self._listener: asyncpg.Connection | None = None
+        self._listener: Listener | None = None
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -121,18 +121,17 @@ class LiveSearchIndex:
             delay = min(10.0, delay * 2)
 
     async def _listen(self) -> None:
-        listener = await asyncpg.connect(self.dsn)
-        self._listener = listener
-        listener.add_termination_listener(lambda _: self._wake.set())
-        await listener.add_listener(repository.PRODUCTS_CHANNEL, self._notified)
+        self._listener = Listener(
+            self.dsn, repository.PRODUCTS_CHANNEL, self._notified, on_lost=self._wake.set
+        )
+        await self._listener.open()
 
     async def _close_listener(self) -> None:
         listener, self._listener = self._listener, None
-        if listener is not None and not listener.is_closed():
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(listener.close(), 2)
+        if listener is not None:
+            await listener.close()
 
-    def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+    def _notified(self, payload: str) -> None:
         if payload == "*":
             self._rebuild_wanted = True
             self.fragments.clear()
@@ -148,10 +147,10 @@ class LiveSearchIndex:
                 await asyncio.wait_for(self._wake.wait(), PING_SECONDS)
             self._wake.clear()
             listener = self._listener
-            if listener is None or listener.is_closed():
+            if listener is None or listener.closed:
                 raise ConnectionError("the search index's listener connection closed")
             if not self._pending and not self._rebuild_wanted:
-                await asyncio.wait_for(listener.fetchval("SELECT 1"), PING_SECONDS)
+                await listener.check(PING_SECONDS)
             if self._rebuild_wanted:
                 await self.rebuild()
             await self.refresh()

@@ -37,6 +37,7 @@ BUILD_INPUTS = (
     "postcss.config.mjs",
     "tsconfig.json",
     "scripts/postbuild.mjs",
+    "scripts/server.cjs",
 )
 NPM_ENV = {"NEXT_TELEMETRY_DISABLED": "1", "NPM_CONFIG_FUND": "false", "NPM_CONFIG_AUDIT": "false"}
 
@@ -119,6 +120,7 @@ class Frontend:
     port: int
     host: str = "127.0.0.1"
     session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+    workers: int | None = None  # STOREFRONT_WORKERS; None: one per core
     log_path: Path = field(
         default_factory=lambda: Path(tempfile.gettempdir()) / "shop-frontend.log"
     )
@@ -137,6 +139,7 @@ class Frontend:
             "HOSTNAME": self.host,
             "API_GATEWAY_URL": self.gateway,
             "SESSION_SECRET": self.session_secret,
+            **({"STOREFRONT_WORKERS": str(self.workers)} if self.workers is not None else {}),
         }
 
     def start(self, timeout: float = 60.0) -> None:

@@ -313,6 +313,8 @@ def frontend_env() -> list[dict[str, Any]]:
     return [
         {"name": "PORT", "value": str(FRONTEND_PORT)},
         {"name": "HOSTNAME", "value": "0.0.0.0"},
+        # One process per pod (limit: one CPU); the Deployment's replicas and HPA scale it.
+        {"name": "STOREFRONT_WORKERS", "value": "1"},
         {"name": "API_GATEWAY_URL", "value": "http://api-gateway:8000"},
         {"name": "SESSION_SECRET", "valueFrom": secret("SESSION_SECRET")},
     ]

@@ -37,5 +37,11 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/products/.*/image.svg).*)"],
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico|api/products/.*/image.svg).*)",
+      // Only a request with a refresh token can need one: a guest's pages skip the proxy.
+      has: [{ type: "cookie", key: "shop_rt" }], // REFRESH_COOKIE: the matcher must be a literal
+    },
+  ],
 };

@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+
 import type { AuthResponse } from "@/lib/api/types";
+import { joinFlight, settleFlight, sharedAcrossWorkers } from "@/lib/worker-flight";
 
 /**
  * Trading a refresh token for a new pair, once per token in this process.
@@ -6,7 +9,8 @@ import type { AuthResponse } from "@/lib/api/types";
  * Refresh tokens rotate and reusing an old one revokes the whole session (API.md), while a
  * browser may send several requests with the same old cookie at once (a page and its
  * prefetches). Every caller holding the same token shares one exchange, and its answer is
- * remembered briefly for requests that still carry the old cookie.
+ * remembered briefly for requests that still carry the old cookie. With several worker
+ * processes, the workers share it too (lib/worker-flight.ts).
  */
 /** A new pair; null when the token is refused; "unreachable" when nobody answered. */
 export type RefreshResult = AuthResponse | null | "unreachable";
@@ -24,8 +28,23 @@ export function refreshOnce(
   }
   const known = exchanges.get(refreshToken);
   if (known) return known.result;
-  const result = exchange(gateway, refreshToken);
+  const result = sharedAcrossWorkers()
+    ? exchangeAcrossWorkers(gateway, refreshToken)
+    : exchange(gateway, refreshToken);
   exchanges.set(refreshToken, { at: now, result });
+  return result;
+}
+
+async function exchangeAcrossWorkers(gateway: string, refreshToken: string): Promise<RefreshResult> {
+  const key = createHash("sha256").update(refreshToken).digest("hex");
+  const turn = await joinFlight(key);
+  if (!turn.lead) {
+    const shared = turn.value as RefreshResult;
+    if (shared === "unreachable") exchanges.delete(refreshToken);
+    return shared;
+  }
+  const result = await exchange(gateway, refreshToken);
+  settleFlight(key, result, result !== "unreachable");
   return result;
 }
 

@@ -1,0 +1,115 @@
+// The storefront's server: Next's standalone server (next-server.js beside this file) in one
+// process per core, so a page render never waits for a core that another page holds.
+// `npm run build` puts this file at .next/standalone/server.js (scripts/postbuild.mjs).
+//
+// STOREFRONT_WORKERS: how many processes serve the port (default: one per core; 1 serves from
+// this process). On Kubernetes it is 1 and the Deployment's replicas scale it. The workers
+// share each refresh-token exchange through this process (src/lib/worker-flight.ts).
+"use strict";
+
+const cluster = require("node:cluster");
+const os = require("node:os");
+
+function workerCount() {
+  const raw = process.env.STOREFRONT_WORKERS ?? "";
+  if (raw === "") return os.availableParallelism();
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    console.error(`STOREFRONT_WORKERS must be a whole number from 1 to 64, not "${raw}"`);
+    process.exit(2);
+  }
+  return count;
+}
+
+/** How long a shared answer is kept (src/lib/refresh.ts keeps its own as long). */
+const REMEMBER_MS = 60_000;
+
+/**
+ * The primary's side of src/lib/worker-flight.ts: the first worker to ask for a key leads, the
+ * others wait for the leader's answer; a kept answer is given at once until it is too old. A
+ * leader that dies hands the lead to the next worker waiting.
+ */
+function shareFlights() {
+  const flights = new Map(); // key -> { leader, waiting: [[worker, id]], settled, value, at }
+  const answer = (worker, id, turn) => {
+    if (worker.isConnected()) worker.send({ type: "flight:answer", id, ...turn });
+  };
+  cluster.on("message", (worker, message) => {
+    if (message?.type === "flight:join") {
+      const now = Date.now();
+      for (const [key, flight] of flights) {
+        if (flight.settled && now - flight.at > REMEMBER_MS) flights.delete(key);
+      }
+      const flight = flights.get(message.key);
+      if (!flight) {
+        flights.set(message.key, { leader: worker.id, waiting: [], settled: false, at: now });
+        answer(worker, message.id, { lead: true });
+      } else if (flight.settled) {
+        answer(worker, message.id, { lead: false, value: flight.value });
+      } else {
+        flight.waiting.push([worker, message.id]);
+      }
+    } else if (message?.type === "flight:settle") {
+      const flight = flights.get(message.key);
+      if (!flight) return;
+      for (const [waiter, id] of flight.waiting) answer(waiter, id, { lead: false, value: message.value });
+      if (message.remember) {
+        Object.assign(flight, { settled: true, value: message.value, waiting: [], at: Date.now() });
+      } else {
+        flights.delete(message.key);
+      }
+    }
+  });
+  cluster.on("exit", (worker) => {
+    for (const [key, flight] of flights) {
+      if (flight.settled || flight.leader !== worker.id) continue;
+      const next = flight.waiting.shift();
+      if (!next) flights.delete(key);
+      else {
+        flight.leader = next[0].id;
+        answer(next[0], next[1], { lead: true });
+      }
+    }
+  });
+}
+
+function serveWithWorkers(count) {
+  const running = new Set();
+  const serving = new Set(); // workers that have listened: one of these dying is a crash
+  let stopping = false;
+  const fork = () => running.add(cluster.fork({ STOREFRONT_WORKER: "1" }).id);
+  cluster.on("listening", (worker) => serving.add(worker.id));
+
+  const stop = (signal) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
+  cluster.on("exit", (worker, code, signal) => {
+    const served = serving.delete(worker.id);
+    running.delete(worker.id);
+    if (stopping) {
+      if (running.size === 0) process.exit();
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    if (!served) {
+      // Starting again would fail again (a taken port, a missing setting): stop, and say so.
+      console.error(`storefront: a worker exited with ${how} while starting; stopping`);
+      process.exitCode = 1;
+      stop("SIGTERM");
+      return;
+    }
+    console.error(`storefront: worker ${worker.process.pid} exited with ${how}; starting another`);
+    fork();
+  });
+
+  shareFlights();
+  for (let i = 0; i < count; i++) fork();
+}
+
+const count = workerCount();
+if (cluster.isPrimary && count > 1) serveWithWorkers(count);
+else require("./next-server.js");

@@ -1,10 +1,13 @@
-// The storefront's server: Next's standalone server (next-server.js beside this file) in one
-// process per core, so a page render never waits for a core that another page holds.
-// `npm run build` puts this file at .next/standalone/server.js (scripts/postbuild.mjs).
+// The storefront's server: Next's standalone server (next-server.js beside this file) in
+// worker processes, one per core by default, so a page render never waits for a core that
+// another page holds. `npm run build` puts this file at .next/standalone/server.js
+// (scripts/postbuild.mjs).
 //
-// STOREFRONT_WORKERS: how many processes serve the port (default: one per core; 1 serves from
-// this process). On Kubernetes it is 1 and the Deployment's replicas scale it. The workers
-// share each refresh-token exchange through this process (src/lib/worker-flight.ts).
+// STOREFRONT_WORKERS: how many workers serve the port (default: one per core). On Kubernetes it
+// is 1 and the Deployment's replicas scale it. The workers share each refresh-token exchange
+// through this process (src/lib/worker-flight.ts), and a worker that crashes is replaced.
+// Workers run with a 64 MB young generation (V8's default is 16 MB): a page's allocations then
+// mostly die young: a quarter to a third less time scavenging (docs/performance.md).
 "use strict";
 
 const cluster = require("node:cluster");
@@ -110,6 +113,15 @@ function serveWithWorkers(count) {
   for (let i = 0; i < count; i++) fork();
 }
 
-const count = workerCount();
-if (cluster.isPrimary && count > 1) serveWithWorkers(count);
-else require("./next-server.js");
+/** V8 flags for the workers, unless the operator chose a young generation size already. */
+function workerFlags() {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
+  return given.includes("semi-space") ? process.execArgv : [...process.execArgv, "--max-semi-space-size=64"];
+}
+
+if (cluster.isPrimary) {
+  cluster.setupPrimary({ execArgv: workerFlags() });
+  serveWithWorkers(workerCount());
+} else {
+  require("./next-server.js");
+}

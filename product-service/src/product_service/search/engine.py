@@ -140,6 +140,8 @@ class CatalogIndex:
     ) -> Query:
         # A word with digits (a model number, a size) ranks but does not filter, unless all
         # words have digits: "nova smartphone e302" shows the E302 first, then the others.
+        if len(words) == 1:  # the word's own query: a boolean around it would cost more
+            return self._word(searcher, words[0], typos if words[0].typed in fuzzy else 0)
         plain = any(w.typed.isalpha() for w in words)
         return Query.boolean_query(
             [

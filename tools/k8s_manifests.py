@@ -315,6 +315,12 @@ def frontend_env() -> list[dict[str, Any]]:
         {"name": "HOSTNAME", "value": "0.0.0.0"},
         # One process per pod (limit: one CPU); the Deployment's replicas and HPA scale it.
         {"name": "STOREFRONT_WORKERS", "value": "1"},
+        # The ingress controller's pods, whose X-Forwarded-For the storefront believes (and
+        # passes on to the gateway): the same setting as the gateway's.
+        {
+            "name": "TRUSTED_PROXIES",
+            "valueFrom": {"configMapKeyRef": {"name": "shop-config", "key": "TRUSTED_PROXIES"}},
+        },
         {"name": "API_GATEWAY_URL", "value": "http://api-gateway:8000"},
         {"name": "SESSION_SECRET", "valueFrom": secret("SESSION_SECRET")},
     ]

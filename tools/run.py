@@ -101,6 +101,9 @@ def service_env(service: Service, values: dict[str, str]) -> dict[str, str]:
     # The gateway runs on this machine: the services believe its client address headers.
     if service.has_database:
         env.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    # The storefront on this machine calls the gateway for browsers and says who they are.
+    if service.name == "api-gateway":
+        env.setdefault("TRUSTED_PROXIES", "127.0.0.1")
     env.pop("VIRTUAL_ENV", None)
     # One replica each on a laptop: small pools keep the fleet well inside PostgreSQL's default
     # 100 connections.

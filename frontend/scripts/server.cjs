@@ -6,11 +6,15 @@
 // STOREFRONT_WORKERS: how many workers serve the port (default: one per core). On Kubernetes it
 // is 1 and the Deployment's replicas scale it. The workers share each refresh-token exchange
 // through this process (src/lib/worker-flight.ts), and a worker that crashes is replaced.
+// Each request's X-Forwarded-For is set to the shopper's address (TRUSTED_PROXIES: who may
+// forward it), which the BFF passes on to the gateway.
 // Workers run with a 64 MB young generation (V8's default is 16 MB): a page's allocations then
 // mostly die young: a quarter to a third less time scavenging (docs/performance.md).
 "use strict";
 
 const cluster = require("node:cluster");
+const http = require("node:http");
+const net = require("node:net");
 const os = require("node:os");
 
 function workerCount() {
@@ -119,9 +123,68 @@ function workerFlags() {
   return given.includes("semi-space") ? process.execArgv : [...process.execArgv, "--max-semi-space-size=64"];
 }
 
+/**
+ * TRUSTED_PROXIES: the addresses or networks (CIDR) of what forwards shoppers to this server (a
+ * load balancer, an ingress controller); none by default.
+ */
+function trustedProxies() {
+  const list = new net.BlockList();
+  for (const entry of (process.env.TRUSTED_PROXIES ?? "").split(",").map((e) => e.trim())) {
+    if (!entry) continue;
+    const [address, bits] = entry.split("/");
+    const family = net.isIPv6(address) ? "ipv6" : "ipv4";
+    if (!net.isIP(address) || (bits !== undefined && !/^\d+$/.test(bits))) {
+      console.error(`TRUSTED_PROXIES: "${entry}" is not an address or a network`);
+      process.exit(2);
+    }
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
+}
+
+function plain(address) {
+  return address?.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/**
+ * Every request's X-Forwarded-For becomes the one shopper's address that the BFF passes on to
+ * the gateway (src/lib/api/client.ts): the peer's, or behind trusted forwarders the right-most
+ * address they did not add. What a browser sends itself is never believed.
+ */
+function believeShopperAddress(trusted) {
+  const isTrusted = (address) =>
+    net.isIP(address) !== 0 && trusted.check(address, net.isIPv6(address) ? "ipv6" : "ipv4");
+  const shopper = (request) => {
+    const peer = plain(request.socket.remoteAddress);
+    if (!peer || !isTrusted(peer)) return peer;
+    const forwarded = String(request.headers["x-forwarded-for"] ?? "")
+      .split(",")
+      .map((entry) => plain(entry.trim()))
+      .filter((entry) => net.isIP(entry) !== 0);
+    while (forwarded.length > 0) {
+      const address = forwarded.pop();
+      if (!isTrusted(address)) return address;
+    }
+    return peer;
+  };
+  const createServer = http.createServer;
+  http.createServer = (...args) => {
+    const server = createServer(...args);
+    server.prependListener("request", (request) => {
+      const address = shopper(request);
+      if (address) request.headers["x-forwarded-for"] = address;
+      else delete request.headers["x-forwarded-for"];
+    });
+    return server;
+  };
+}
+
 if (cluster.isPrimary) {
+  trustedProxies(); // a wrong setting stops the server before any worker starts
   cluster.setupPrimary({ execArgv: workerFlags() });
   serveWithWorkers(workerCount());
 } else {
+  believeShopperAddress(trustedProxies());
   require("./next-server.js");
 }

@@ -40,6 +40,7 @@ class Gateway(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", free_port()), GatewayHandler)
         self.refreshes: list[str] = []
+        self.addresses: list[str | None] = []  # X-Forwarded-For of each cart request
         self.lock = threading.Lock()
 
     @property
@@ -76,6 +77,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.startswith("/api/cart"):
+            self.server.addresses.append(self.headers.get("X-Forwarded-For"))
             self._answer(200, {"items": [], "item_count": 0, "subtotal_cents": 0})
         else:
             self._answer(404, {"error": {"code": "not_found", "message": "no such route"}})
@@ -175,3 +177,39 @@ def test_a_wrong_worker_count_is_refused_in_one_sentence() -> None:
     )
     assert result.returncode == 2
     assert 'STOREFRONT_WORKERS must be a whole number from 1 to 64, not "0"' in result.stderr
+
+
+def cart_request_address(frontend: Frontend, gateway: Gateway, sent: str | None) -> str | None:
+    """What the gateway is told of the shopper's address when the page reads the cart."""
+    gateway.addresses.clear()
+    cookies = {"shop_at": token(900), "shop_rt": "rt-current"}
+    headers = {"X-Forwarded-For": sent} if sent else {}
+    with httpx.Client(cookies=cookies, headers=headers, timeout=30) as client:
+        assert client.get(f"{frontend.url}/login").status_code == 200
+    assert len(gateway.addresses) == 1, gateway.addresses
+    return gateway.addresses[0]
+
+
+def test_the_gateway_is_told_the_shoppers_address_not_what_the_browser_claims(
+    storefront: Frontend, gateway: Gateway
+) -> None:
+    # The gateway counts failed sign-ins per address: every shopper must not share the
+    # storefront's, and nobody may pick their own.
+    assert cart_request_address(storefront, gateway, None) == "127.0.0.1"
+    assert cart_request_address(storefront, gateway, "203.0.113.9") == "127.0.0.1"
+
+
+def test_behind_a_trusted_forwarder_the_address_it_forwarded_is_passed_on(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.0/8")
+    ensure_built()
+    frontend = Frontend(gateway=gateway.url, port=free_port(), workers=1)
+    frontend.start()
+    try:
+        # A browser's own claim, then the load balancer's addition: the right-most untrusted.
+        sent = "198.51.100.7, 203.0.113.9, 127.0.0.1"
+        assert cart_request_address(frontend, gateway, sent) == "203.0.113.9"
+        assert cart_request_address(frontend, gateway, None) == "127.0.0.1"
+    finally:
+        frontend.stop()

@@ -1,5 +1,6 @@
 import "server-only";
 
+import { headers } from "next/headers";
 import createClient, { type Client } from "openapi-fetch";
 
 import { gatewayUrl } from "@/lib/env";
@@ -16,6 +17,23 @@ export function api(accessToken?: string | null): Api {
   return createClient<paths>({
     baseUrl: gatewayUrl(),
     headers: accessToken ? { Authorization: `Bearer ${accessToken}` } : {},
-    fetch: (request: Request) => fetch(request, { signal: AbortSignal.timeout(TIMEOUT_MS) }),
+    fetch: async (request: Request) => {
+      const shopper = await shopperAddress();
+      if (shopper) request.headers.set("X-Forwarded-For", shopper);
+      return fetch(request, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    },
   });
+}
+
+/**
+ * The shopper's address, for the gateway's per-address limits (sign-in failures): the server
+ * (scripts/server.cjs) sets X-Forwarded-For on every request to the one address it believes.
+ * Null outside a request.
+ */
+async function shopperAddress(): Promise<string | null> {
+  try {
+    return (await headers()).get("x-forwarded-for");
+  } catch {
+    return null;
+  }
 }

@@ -165,18 +165,29 @@ def test_stopping_the_server_stops_every_worker(gateway: Gateway) -> None:
         time.sleep(0.1)
 
 
-def test_a_wrong_worker_count_is_refused_in_one_sentence() -> None:
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        (
+            "STOREFRONT_WORKERS",
+            "0",
+            'STOREFRONT_WORKERS must be a whole number from 1 to 64, not "0"',
+        ),
+        ("TRUSTED_PROXIES", "10.0.0.1,lb", 'TRUSTED_PROXIES: "lb" is not an address or a network'),
+    ],
+)
+def test_a_wrong_setting_is_refused_in_one_sentence(setting: str, value: str, said: str) -> None:
     ensure_built()
     result = subprocess.run(
         ["node", str(SERVER)],
-        env={**os.environ, "STOREFRONT_WORKERS": "0"},
+        env={**os.environ, setting: value},
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
     )
     assert result.returncode == 2
-    assert 'STOREFRONT_WORKERS must be a whole number from 1 to 64, not "0"' in result.stderr
+    assert said in result.stderr
 
 
 def cart_request_address(frontend: Frontend, gateway: Gateway, sent: str | None) -> str | None:

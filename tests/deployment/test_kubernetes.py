@@ -241,6 +241,15 @@ def test_the_gateway_metrics_are_reachable_in_the_cluster_only(overlay):
     assert backends == {"api-gateway", FRONTEND}
 
 
+def test_a_browser_keeps_to_one_storefront_pod(overlay):
+    # Refresh-token exchanges are shared within a pod only: a browser's parallel requests
+    # must reach the same one (decision 51).
+    _, docs = overlay
+    annotations = find(docs, "Ingress", "shop")["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert annotations["nginx.ingress.kubernetes.io/affinity-mode"] == "persistent"
+
+
 def test_no_secret_value_is_committed():
     for path in Path(K8S).rglob("*"):
         if path.is_file() and "secrets.example" not in path.parts:

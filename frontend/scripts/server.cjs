@@ -107,6 +107,7 @@ function serveWithWorkers(count) {
       console.error(`storefront: a worker exited with ${how} while starting; stopping`);
       process.exitCode = 1;
       stop("SIGTERM");
+      if (running.size === 0) process.exit();
       return;
     }
     console.error(`storefront: worker ${worker.process.pid} exited with ${how}; starting another`);

@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -188,6 +189,29 @@ def test_a_wrong_setting_is_refused_in_one_sentence(setting: str, value: str, sa
     )
     assert result.returncode == 2
     assert said in result.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_taken_port_stops_the_server_with_a_sentence(workers: int) -> None:
+    ensure_built()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = subprocess.run(
+            ["node", str(SERVER)],
+            env={
+                **os.environ,
+                "PORT": str(taken.getsockname()[1]),
+                "HOSTNAME": "127.0.0.1",
+                "STOREFRONT_WORKERS": str(workers),
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "while starting; stopping" in result.stderr
 
 
 def cart_request_address(frontend: Frontend, gateway: Gateway, sent: str | None) -> str | None:

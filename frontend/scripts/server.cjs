@@ -28,16 +28,14 @@ function workerCount() {
   return count;
 }
 
-/** How long a shared answer is kept (src/lib/refresh.ts keeps its own as long). */
-const REMEMBER_MS = 60_000;
-
 /**
  * The primary's side of src/lib/worker-flight.ts: the first worker to ask for a key leads, the
- * others wait for the leader's answer; a kept answer is given at once until it is too old. A
+ * others wait for the leader's answer; an answer kept (for as long as the leader asked) is
+ * given at once. A
  * leader that dies hands the lead to the next worker waiting.
  */
 function shareFlights() {
-  const flights = new Map(); // key -> { leader, waiting: [[worker, id]], settled, value, at }
+  const flights = new Map(); // key -> { leader, waiting: [[worker, id]], settled, value, until }
   const answer = (worker, id, turn) => {
     if (worker.isConnected()) worker.send({ type: "flight:answer", id, ...turn });
   };
@@ -45,11 +43,11 @@ function shareFlights() {
     if (message?.type === "flight:join") {
       const now = Date.now();
       for (const [key, flight] of flights) {
-        if (flight.settled && now - flight.at > REMEMBER_MS) flights.delete(key);
+        if (flight.settled && now > flight.until) flights.delete(key);
       }
       const flight = flights.get(message.key);
       if (!flight) {
-        flights.set(message.key, { leader: worker.id, waiting: [], settled: false, at: now });
+        flights.set(message.key, { leader: worker.id, waiting: [], settled: false });
         answer(worker, message.id, { lead: true });
       } else if (flight.settled) {
         answer(worker, message.id, { lead: false, value: flight.value });
@@ -60,8 +58,9 @@ function shareFlights() {
       const flight = flights.get(message.key);
       if (!flight) return;
       for (const [waiter, id] of flight.waiting) answer(waiter, id, { lead: false, value: message.value });
-      if (message.remember) {
-        Object.assign(flight, { settled: true, value: message.value, waiting: [], at: Date.now() });
+      if (message.keepMs > 0) {
+        const until = Date.now() + message.keepMs;
+        Object.assign(flight, { settled: true, value: message.value, waiting: [], until });
       } else {
         flights.delete(message.key);
       }

@@ -44,7 +44,7 @@ async function exchangeAcrossWorkers(gateway: string, refreshToken: string): Pro
     return shared;
   }
   const result = await exchange(gateway, refreshToken);
-  settleFlight(key, result, result !== "unreachable");
+  settleFlight(key, result, result === "unreachable" ? 0 : REMEMBER_MS);
   return result;
 }
 

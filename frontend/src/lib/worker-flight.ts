@@ -16,7 +16,7 @@ const waiting = new Map<number, (turn: Turn) => void>();
 let lastId = 0;
 let listening = false;
 
-/** True in a worker started by scripts/server.cjs with more than one worker. */
+/** True in a worker started by scripts/server.cjs (which always serves from workers). */
 export function sharedAcrossWorkers(): boolean {
   return process.env.STOREFRONT_WORKER === "1" && typeof process.send === "function";
 }
@@ -48,7 +48,7 @@ export function joinFlight(key: string): Promise<Turn> {
   });
 }
 
-/** The leader's answer: given to the waiting workers, and kept when `remember`. */
-export function settleFlight(key: string, value: unknown, remember: boolean): void {
-  process.send?.({ type: "flight:settle", key, value, remember });
+/** The leader's answer: given to the waiting workers, and kept for `keepMs` (0: not kept). */
+export function settleFlight(key: string, value: unknown, keepMs: number): void {
+  process.send?.({ type: "flight:settle", key, value, keepMs });
 }
